@@ -1,0 +1,54 @@
+// Runs a Program: prepares every node once, allocates every activation once,
+// then executes the nodes in order on each run.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "rknn/sim/program.h"
+
+namespace rknn::sim {
+
+struct ExecutorOptions {
+  int threads = 1;         // <= 0: one per hardware thread
+  bool reference = false;  // plain reference kernels only
+};
+
+// Wall time of one node in the last run, for perf reports.
+struct NodeTiming {
+  std::string name;
+  std::string op;
+  double microseconds = 0;
+};
+
+class Executor {
+ public:
+  // Takes a copy of the program. Throws Error / UnsupportedError naming the node.
+  explicit Executor(Program program, ExecutorOptions options = {});
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  std::size_t input_count() const { return program_.inputs.size(); }
+  std::size_t output_count() const { return program_.outputs.size(); }
+  const ProgramTensor& input(std::size_t i) const;
+  const ProgramTensor& output(std::size_t i) const;
+
+  // Inputs must match the program's input types exactly (dtype and shape);
+  // a mismatch throws Error naming the input. Returns the outputs in order.
+  std::vector<Tensor> run(std::span<const Tensor> inputs);
+
+  const std::vector<NodeTiming>& last_timings() const { return timings_; }
+
+ private:
+  Program program_;
+  ExecutorOptions options_;
+  std::unique_ptr<ThreadPool> pool_;
+  std::vector<std::unique_ptr<Kernel>> kernels_;
+  std::vector<Tensor> values_;  // one slot per program tensor; constants are referenced in place
+  std::vector<NodeTiming> timings_;
+};
+
+}  // namespace rknn::sim

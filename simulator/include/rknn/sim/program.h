@@ -1,0 +1,36 @@
+// A program: tensors and a topologically ordered list of nodes. This is what
+// the compiler lowers its IR into and what the .rknn artifact describes.
+//
+// Activation layout: tensors are NCHW (batch, channel, row, column), the
+// layout of the first-generation RKNN NPUs (RK1808, RK3399Pro, RV1109/RV1126)
+// and of ONNX itself; model inputs and outputs keep the original layout.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rknn/sim/op.h"
+
+namespace rknn::sim {
+
+struct ProgramTensor {
+  std::string name;
+  TensorType type;
+  std::optional<Tensor> constant;
+};
+
+struct ProgramNode {
+  OpNode node;
+  std::vector<int> inputs;  // indices into Program::tensors; -1 for an absent optional input
+  std::vector<int> outputs;
+};
+
+struct Program {
+  std::vector<ProgramTensor> tensors;
+  std::vector<ProgramNode> nodes;  // topological order
+  std::vector<int> inputs;
+  std::vector<int> outputs;
+};
+
+}  // namespace rknn::sim

@@ -1,0 +1,93 @@
+#include "rknn/sim/executor.h"
+
+#include <chrono>
+
+#include "rknn/sim/error.h"
+
+namespace rknn::sim {
+
+Executor::Executor(Program program, ExecutorOptions options)
+    : program_(std::move(program)), options_(options),
+      pool_(std::make_unique<ThreadPool>(options.threads)) {
+  const KernelOptions kernel_options{.reference = options_.reference};
+  values_.resize(program_.tensors.size());
+  for (const ProgramNode& pn : program_.nodes) {
+    std::vector<InputInfo> infos;
+    for (int index : pn.inputs) {
+      InputInfo info;
+      if (index >= 0) {
+        const ProgramTensor& t = program_.tensors.at(static_cast<std::size_t>(index));
+        info.present = true;
+        info.type = t.type;
+        info.constant = t.constant ? &*t.constant : nullptr;
+      }
+      infos.push_back(std::move(info));
+    }
+    Prepared prepared = prepare_node(pn.node, infos, kernel_options);
+    if (prepared.outputs.size() < pn.outputs.size()) {
+      throw Error(pn.node.describe() + ": produces " + std::to_string(prepared.outputs.size()) +
+                  " outputs, the graph expects " + std::to_string(pn.outputs.size()));
+    }
+    for (std::size_t i = 0; i < pn.outputs.size(); ++i) {
+      if (pn.outputs[i] < 0) continue;
+      ProgramTensor& out = program_.tensors.at(static_cast<std::size_t>(pn.outputs[i]));
+      if (!(out.type == prepared.outputs[i])) {
+        throw Error(pn.node.describe() + ": output '" + out.name + "' is " +
+                    prepared.outputs[i].to_string() + " but the program records " +
+                    out.type.to_string());
+      }
+      values_[static_cast<std::size_t>(pn.outputs[i])] = Tensor(out.type);
+    }
+    kernels_.push_back(std::move(prepared.kernel));
+  }
+  timings_.resize(program_.nodes.size());
+}
+
+Executor::~Executor() = default;
+
+const ProgramTensor& Executor::input(std::size_t i) const {
+  return program_.tensors.at(static_cast<std::size_t>(program_.inputs.at(i)));
+}
+
+const ProgramTensor& Executor::output(std::size_t i) const {
+  return program_.tensors.at(static_cast<std::size_t>(program_.outputs.at(i)));
+}
+
+std::vector<Tensor> Executor::run(std::span<const Tensor> inputs) {
+  if (inputs.size() != program_.inputs.size()) {
+    throw Error("program expects " + std::to_string(program_.inputs.size()) + " inputs, got " +
+                std::to_string(inputs.size()));
+  }
+  std::vector<const Tensor*> slot(program_.tensors.size(), nullptr);
+  for (std::size_t i = 0; i < program_.tensors.size(); ++i) {
+    const ProgramTensor& t = program_.tensors[i];
+    slot[i] = t.constant ? &*t.constant : &values_[i];
+  }
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const ProgramTensor& expected = input(i);
+    if (!(inputs[i].type() == expected.type)) {
+      throw Error("input '" + expected.name + "' must be " + expected.type.to_string() + ", got " +
+                  inputs[i].type().to_string());
+    }
+    slot[static_cast<std::size_t>(program_.inputs[i])] = &inputs[i];
+  }
+  std::vector<const Tensor*> in;
+  std::vector<Tensor*> out;
+  for (std::size_t n = 0; n < program_.nodes.size(); ++n) {
+    const ProgramNode& pn = program_.nodes[n];
+    in.clear();
+    out.clear();
+    for (int index : pn.inputs) in.push_back(index >= 0 ? slot[static_cast<std::size_t>(index)] : nullptr);
+    for (int index : pn.outputs) out.push_back(index >= 0 ? &values_[static_cast<std::size_t>(index)] : nullptr);
+    const auto start = std::chrono::steady_clock::now();
+    kernels_[n]->run(in, out, *pool_);
+    const auto stop = std::chrono::steady_clock::now();
+    timings_[n] = {pn.node.name, pn.node.op,
+                   std::chrono::duration<double, std::micro>(stop - start).count()};
+  }
+  std::vector<Tensor> results;
+  for (int index : program_.outputs) results.push_back(*slot[static_cast<std::size_t>(index)]);
+  return results;
+}
+
+}  // namespace rknn::sim

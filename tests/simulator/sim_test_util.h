@@ -1,0 +1,87 @@
+// Helpers for simulator tests: run one op on given inputs through the real
+// executor, with either the reference or the fast kernels.
+#pragma once
+
+#include <cstring>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "rknn/sim/executor.h"
+
+namespace rknn::sim::testing {
+
+struct OpInput {
+  Tensor value;
+  bool constant = false;  // known at prepare time (weights, shapes)
+  bool present = true;    // false: an absent optional input
+};
+
+inline OpInput runtime(Tensor t) { return {std::move(t), false, true}; }
+inline OpInput constant(Tensor t) { return {std::move(t), true, true}; }
+inline OpInput absent() { return {Tensor(), false, false}; }
+
+// Builds a one-node program, runs it and returns its outputs.
+inline std::vector<Tensor> run_op(const OpNode& node, const std::vector<OpInput>& inputs,
+                                  ExecutorOptions options = {}) {
+  Program program;
+  std::vector<Tensor> feeds;
+  ProgramNode pn{node, {}, {}};
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i].present) {
+      pn.inputs.push_back(-1);
+      continue;
+    }
+    ProgramTensor t{"in" + std::to_string(i), inputs[i].value.type(), std::nullopt};
+    if (inputs[i].constant) {
+      t.constant = inputs[i].value;
+    } else {
+      program.inputs.push_back(static_cast<int>(program.tensors.size()));
+      feeds.push_back(inputs[i].value);
+    }
+    pn.inputs.push_back(static_cast<int>(program.tensors.size()));
+    program.tensors.push_back(std::move(t));
+  }
+  // Output types come from prepare itself.
+  std::vector<InputInfo> infos;
+  for (int index : pn.inputs) {
+    InputInfo info;
+    if (index >= 0) {
+      const ProgramTensor& t = program.tensors[static_cast<std::size_t>(index)];
+      info = {true, t.type, t.constant ? &*t.constant : nullptr};
+    }
+    infos.push_back(info);
+  }
+  Prepared prepared = prepare_node(node, infos, {.reference = options.reference});
+  for (std::size_t i = 0; i < prepared.outputs.size(); ++i) {
+    pn.outputs.push_back(static_cast<int>(program.tensors.size()));
+    program.outputs.push_back(static_cast<int>(program.tensors.size()));
+    program.tensors.push_back({"out" + std::to_string(i), prepared.outputs[i], std::nullopt});
+  }
+  program.nodes.push_back(std::move(pn));
+  Executor executor(std::move(program), options);
+  return executor.run(feeds);
+}
+
+inline Tensor random_tensor(Shape shape, std::uint32_t seed, float lo = -1.0f, float hi = 1.0f) {
+  Tensor t(DType::kFloat32, std::move(shape));
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(lo, hi);
+  for (float& v : t.values<float>()) v = dist(rng);
+  return t;
+}
+
+inline Tensor float_tensor(Shape shape, std::vector<float> values) {
+  return make_float_tensor(values, std::move(shape));
+}
+
+inline Tensor int64_tensor(Shape shape, std::vector<std::int64_t> values) {
+  return make_int64_tensor(values, std::move(shape));
+}
+
+inline OpNode make_node(std::string op, Attributes attrs = {}) {
+  return OpNode{op, "test_" + op, std::move(attrs)};
+}
+
+}  // namespace rknn::sim::testing
