@@ -9,7 +9,7 @@ packages=(
   protobuf-compiler libprotobuf-dev libonnx-dev libonnx-testdata
   libflatbuffers-dev flatbuffers-compiler
   libssl-dev libusb-1.0-0-dev libstb-dev libyaml-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   python3 python3-onnx python3-numpy
 )
 

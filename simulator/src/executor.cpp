@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "rknn/sim/error.h"
+#include "rknn/sim/evaluate.h"
 
 namespace rknn::sim {
 
@@ -11,34 +12,44 @@ Executor::Executor(Program program, ExecutorOptions options)
       pool_(std::make_unique<ThreadPool>(options.threads)) {
   const KernelOptions kernel_options{.reference = options_.reference};
   values_.resize(program_.tensors.size());
+  // Values computable from constants alone, known while preparing so that
+  // shape-consuming nodes (Reshape after Shape/Gather/Concat) can be planned.
+  // Kernels may keep pointers to the constants they were prepared with, so
+  // both program constants and folded values live as long as the executor.
+  folded_.resize(program_.tensors.size());
+  auto known = [this](std::size_t slot) -> const Tensor* {
+    const auto& constant = program_.tensors[slot].constant;
+    if (constant) return &*constant;
+    return folded_[slot] ? &*folded_[slot] : nullptr;
+  };
   for (const ProgramNode& pn : program_.nodes) {
     std::vector<InputInfo> infos;
     for (int index : pn.inputs) {
       InputInfo info;
       if (index >= 0) {
-        const ProgramTensor& t = program_.tensors.at(static_cast<std::size_t>(index));
-        info.present = true;
-        info.type = t.type;
-        info.constant = t.constant ? &*t.constant : nullptr;
+        const auto slot = static_cast<std::size_t>(index);
+        info = {true, program_.tensors.at(slot).type, known(slot)};
       }
       infos.push_back(std::move(info));
     }
-    Prepared prepared = prepare_node(pn.node, infos, kernel_options);
-    if (prepared.outputs.size() < pn.outputs.size()) {
-      throw Error(pn.node.describe() + ": produces " + std::to_string(prepared.outputs.size()) +
-                  " outputs, the graph expects " + std::to_string(pn.outputs.size()));
+    Evaluated evaluated = prepare_and_evaluate(pn.node, infos, kernel_options, *pool_);
+    const std::vector<TensorType>& types = evaluated.prepared.outputs;
+    if (types.size() < pn.outputs.size()) {
+      throw Error(pn.node.describe() + ": produces " + std::to_string(types.size()) +
+                  " outputs, the program expects " + std::to_string(pn.outputs.size()));
     }
     for (std::size_t i = 0; i < pn.outputs.size(); ++i) {
       if (pn.outputs[i] < 0) continue;
-      ProgramTensor& out = program_.tensors.at(static_cast<std::size_t>(pn.outputs[i]));
-      if (!(out.type == prepared.outputs[i])) {
-        throw Error(pn.node.describe() + ": output '" + out.name + "' is " +
-                    prepared.outputs[i].to_string() + " but the program records " +
-                    out.type.to_string());
+      const auto slot = static_cast<std::size_t>(pn.outputs[i]);
+      const ProgramTensor& out = program_.tensors.at(slot);
+      if (!(out.type == types[i])) {
+        throw Error(pn.node.describe() + ": output '" + out.name + "' is " + types[i].to_string() +
+                    " but the program records " + out.type.to_string());
       }
-      values_[static_cast<std::size_t>(pn.outputs[i])] = Tensor(out.type);
+      values_[slot] = Tensor(out.type);
+      if (evaluated.known) folded_[slot] = std::move(evaluated.values[i]);
     }
-    kernels_.push_back(std::move(prepared.kernel));
+    kernels_.push_back(std::move(evaluated.prepared.kernel));
   }
   timings_.resize(program_.nodes.size());
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -48,6 +49,7 @@ class Executor {
   std::unique_ptr<ThreadPool> pool_;
   std::vector<std::unique_ptr<Kernel>> kernels_;
   std::vector<Tensor> values_;  // one slot per program tensor; constants are referenced in place
+  std::vector<std::optional<Tensor>> folded_;  // values evaluated while preparing
   std::vector<NodeTiming> timings_;
 };
 

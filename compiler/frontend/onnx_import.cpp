@@ -1,0 +1,328 @@
+#include "frontend/onnx_import.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <sstream>
+
+#include <onnx/checker.h>
+#include <onnx/defs/schema.h>
+#include <onnx/shape_inference/implementation.h>
+#include <onnx/version_converter/convert.h>
+
+#include "frontend/onnx_tensor.h"
+#include "ir/error.h"
+#include "passes/infer_shapes.h"
+
+namespace rknn::frontend {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const fs::path& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CompileError("cannot open " + what + " '" + path.string() + "': " + std::strerror(errno));
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+onnx::ModelProto parse_model(const fs::path& path) {
+  const std::string bytes = read_file(path, "model file");
+  if (bytes.empty()) throw CompileError("model file '" + path.string() + "' is empty");
+  onnx::ModelProto model;
+  if (!model.ParseFromString(bytes)) {
+    throw CompileError("'" + path.string() +
+                       "' is not an ONNX model: its protobuf data is truncated or malformed");
+  }
+  if (!model.has_graph() || model.graph().node_size() == 0) {
+    throw CompileError("'" + path.string() + "' is not an ONNX model: it has no graph nodes");
+  }
+  return model;
+}
+
+// Reads an initializer stored in a side file (ONNX external data) into raw_data.
+void load_external_data(onnx::TensorProto& t, const fs::path& model_path) {
+  if (t.data_location() != onnx::TensorProto::EXTERNAL) return;
+  std::string location;
+  std::int64_t offset = 0;
+  std::int64_t length = -1;
+  for (const auto& entry : t.external_data()) {
+    if (entry.key() == "location") location = entry.value();
+    if (entry.key() == "offset") offset = std::stoll(entry.value());
+    if (entry.key() == "length") length = std::stoll(entry.value());
+  }
+  const std::string what = "initializer '" + t.name() + "' of '" + model_path.string() + "'";
+  const fs::path relative(location);
+  if (location.empty() || relative.is_absolute() ||
+      std::find(relative.begin(), relative.end(), "..") != relative.end()) {
+    throw CompileError(what + ": external data location '" + location +
+                       "' must be a relative path inside the model's folder");
+  }
+  const fs::path file = model_path.parent_path() / relative;
+  const std::string bytes = read_file(file, "external data file");
+  const auto size = static_cast<std::int64_t>(bytes.size());
+  if (offset < 0 || offset > size || (length >= 0 && offset + length > size)) {
+    throw CompileError(what + ": external data range [" + std::to_string(offset) + ", +" +
+                       std::to_string(length) + ") is outside '" + file.string() + "' (" +
+                       std::to_string(size) + " bytes)");
+  }
+  t.set_raw_data(bytes.substr(static_cast<std::size_t>(offset),
+                              length < 0 ? std::string::npos : static_cast<std::size_t>(length)));
+  t.clear_external_data();
+  t.set_data_location(onnx::TensorProto::DEFAULT);
+}
+
+int default_opset(const onnx::ModelProto& model, const fs::path& path) {
+  for (const auto& opset : model.opset_import()) {
+    if (opset.domain().empty() || opset.domain() == "ai.onnx") return static_cast<int>(opset.version());
+  }
+  throw CompileError("'" + path.string() + "' does not import the default ONNX operator set");
+}
+
+void check_opset(int opset, const fs::path& path, bool allow_old) {
+  if (opset > kMaxOpset || (opset < kMinOpset && !allow_old)) {
+    throw CompileError("'" + path.string() + "' uses opset " + std::to_string(opset) +
+                       "; supported opsets are " + std::to_string(kMinOpset) + " to " +
+                       std::to_string(kMaxOpset));
+  }
+}
+
+void run_checker(const onnx::ModelProto& model, const fs::path& path) {
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception& e) {
+    throw CompileError("'" + path.string() + "' fails the ONNX checker: " + e.what());
+  }
+}
+
+onnx::ModelProto upgrade_opset(const onnx::ModelProto& model, int opset, const fs::path& path) {
+  if (opset == kCanonicalOpset) return model;
+  try {
+    return onnx::version_conversion::ConvertVersion(model, kCanonicalOpset);
+  } catch (const std::exception& e) {
+    throw UnsupportedFeatureError("'" + path.string() + "': ONNX's version converter cannot upgrade opset " +
+                                  std::to_string(opset) + " to " + std::to_string(kCanonicalOpset) +
+                                  ": " + e.what());
+  }
+}
+
+void run_shape_inference(onnx::ModelProto& model, const fs::path& path) {
+  try {
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                       onnx::ShapeInferenceOptions(true, 1, false));
+  } catch (const std::exception& e) {
+    throw CompileError("'" + path.string() + "' fails ONNX shape inference: " + e.what());
+  }
+}
+
+std::string describe(const onnx::NodeProto& node) {
+  return node.op_type() + " node '" + node.name() + "'";
+}
+
+sim::Shape shape_of(const onnx::ValueInfoProto& info, const std::map<std::string, sim::Shape>& overrides,
+                    const fs::path& path) {
+  if (auto it = overrides.find(info.name()); it != overrides.end()) return it->second;
+  const auto& type = info.type().tensor_type();
+  sim::Shape shape;
+  std::string shown;
+  bool dynamic = !type.has_shape();
+  for (const auto& dim : type.shape().dim()) {
+    shown += (shown.empty() ? "" : ",") +
+             (dim.has_dim_value() ? std::to_string(dim.dim_value())
+                                  : (dim.has_dim_param() ? dim.dim_param() : std::string("?")));
+    dynamic = dynamic || !dim.has_dim_value();
+    shape.push_back(dim.dim_value());
+  }
+  if (dynamic) {
+    throw CompileError("'" + path.string() + "': input '" + info.name() + "' has a dynamic shape [" + shown +
+                       "]; give a static one with --input-shape " + info.name() + "=1,3,224,224 (for example)");
+  }
+  return shape;
+}
+
+sim::AttrValue attribute_value(const onnx::AttributeProto& a, const std::string& where) {
+  switch (a.type()) {
+    case onnx::AttributeProto::INT: return a.i();
+    case onnx::AttributeProto::FLOAT: return a.f();
+    case onnx::AttributeProto::STRING: return a.s();
+    case onnx::AttributeProto::INTS: return std::vector<std::int64_t>(a.ints().begin(), a.ints().end());
+    case onnx::AttributeProto::FLOATS: return std::vector<float>(a.floats().begin(), a.floats().end());
+    case onnx::AttributeProto::TENSOR: return tensor_from_onnx(a.t(), where + " attribute '" + a.name() + "'");
+    default:
+      throw UnsupportedFeatureError(where + ": attribute '" + a.name() + "' of kind " +
+                                    onnx::AttributeProto::AttributeType_Name(a.type()) + " is not supported");
+  }
+}
+
+// The value of a Constant node, from whichever of its attributes is set.
+sim::Tensor constant_value(const onnx::NodeProto& node) {
+  const std::string where = describe(node);
+  if (node.attribute_size() != 1) throw CompileError(where + ": expected exactly one value attribute");
+  const auto& a = node.attribute(0);
+  if (a.name() == "value") return tensor_from_onnx(a.t(), where);
+  if (a.name() == "value_float") return sim::make_float_tensor(std::vector<float>{a.f()}, {});
+  if (a.name() == "value_floats") {
+    std::vector<float> v(a.floats().begin(), a.floats().end());
+    return sim::make_float_tensor(v, {static_cast<std::int64_t>(v.size())});
+  }
+  if (a.name() == "value_int") return sim::make_int64_tensor(std::vector<std::int64_t>{a.i()}, {});
+  if (a.name() == "value_ints") {
+    std::vector<std::int64_t> v(a.ints().begin(), a.ints().end());
+    return sim::make_int64_tensor(v, {static_cast<std::int64_t>(v.size())});
+  }
+  throw UnsupportedFeatureError(where + ": constant attribute '" + a.name() + "' is not supported");
+}
+
+ir::Layout layout_for(const sim::Shape& shape) { return shape.size() == 4 ? ir::Layout::kNCHW : ir::Layout::kOther; }
+
+class Importer {
+ public:
+  Importer(const onnx::GraphProto& g, const ImportOptions& options, const fs::path& path)
+      : g_(g), options_(options), path_(path) {}
+
+  ir::Graph run() {
+    import_initializers();
+    import_inputs();
+    import_nodes();
+    for (const auto& out : g_.output()) graph_.outputs.push_back(out.name());
+    graph_.sort_topologically();
+    passes::infer_shapes(graph_);
+    check_against_onnx_types();
+    return std::move(graph_);
+  }
+
+ private:
+  void import_initializers() {
+    for (const auto& init : g_.initializer()) {
+      sim::Tensor t = tensor_from_onnx(init, "'" + path_.string() + "': initializer '" + init.name() + "'");
+      graph_.values[init.name()] = ir::Value{init.name(), t.type(), std::move(t), ir::Layout::kOther};
+    }
+  }
+
+  void import_inputs() {
+    std::set<std::string> seen;
+    for (const auto& in : g_.input()) {
+      if (graph_.has_value(in.name())) continue;  // IR < 4 lists initializers as inputs too
+      seen.insert(in.name());
+      if (auto bound = options_.constant_inputs.find(in.name()); bound != options_.constant_inputs.end()) {
+        graph_.values[in.name()] = ir::Value{in.name(), bound->second.type(), bound->second, ir::Layout::kOther};
+        continue;
+      }
+      const auto& tt = in.type().tensor_type();
+      const auto dtype = dtype_from_onnx(tt.elem_type());
+      if (!in.type().has_tensor_type() || !dtype) {
+        throw UnsupportedFeatureError("'" + path_.string() + "': input '" + in.name() + "' has element type " +
+                                      onnx_type_name(tt.elem_type()) + ", which is not supported");
+      }
+      sim::Shape shape = shape_of(in, options_.input_shapes, path_);
+      graph_.values[in.name()] = ir::Value{in.name(), {*dtype, shape}, std::nullopt, layout_for(shape)};
+      graph_.inputs.push_back(in.name());
+    }
+    for (const auto& [name, shape] : options_.input_shapes) {
+      if (!seen.count(name)) {
+        throw CompileError("'" + path_.string() + "': --input-shape names '" + name + "', which is not a model input");
+      }
+    }
+  }
+
+  void import_nodes() {
+    for (int i = 0; i < g_.node_size(); ++i) {
+      onnx::NodeProto node = g_.node(i);
+      if (node.name().empty()) node.set_name(node.op_type() + "_" + std::to_string(i));
+      if (!node.domain().empty() && node.domain() != "ai.onnx") {
+        throw UnsupportedFeatureError(describe(node) + ": operator domain '" + node.domain() + "' is not supported");
+      }
+      if (node.op_type() == "Constant") {
+        sim::Tensor t = constant_value(node);
+        graph_.values[node.output(0)] = ir::Value{node.output(0), t.type(), std::move(t), ir::Layout::kOther};
+        continue;
+      }
+      ir::Node n{node.op_type(), node.name(), {}, {node.input().begin(), node.input().end()},
+                 {node.output().begin(), node.output().end()}};
+      for (const auto& a : node.attribute()) n.attrs.set(a.name(), attribute_value(a, describe(node)));
+      for (const auto& out : n.outputs) {
+        if (!out.empty()) graph_.values[out] = ir::Value{out, {}, std::nullopt, ir::Layout::kOther};
+      }
+      graph_.nodes.push_back(std::move(n));
+    }
+  }
+
+  // ONNX's shape inference and the simulator's must agree wherever ONNX knows a static shape.
+  void check_against_onnx_types() {
+    auto check = [&](const onnx::ValueInfoProto& info) {
+      if (!graph_.has_value(info.name()) || !info.type().has_tensor_type()) return;
+      const auto& tt = info.type().tensor_type();
+      if (!tt.has_shape()) return;
+      sim::Shape onnx_shape;
+      for (const auto& dim : tt.shape().dim()) {
+        if (!dim.has_dim_value()) return;
+        onnx_shape.push_back(dim.dim_value());
+      }
+      const auto& ours = graph_.value(info.name()).type;
+      if (ours.shape != onnx_shape) {
+        throw CompileError("'" + path_.string() + "': value '" + info.name() + "' has shape " +
+                           sim::shape_to_string(onnx_shape) + " by ONNX shape inference but " +
+                           sim::shape_to_string(ours.shape) + " by the simulator");
+      }
+    };
+    for (const auto& info : g_.value_info()) check(info);
+    for (const auto& info : g_.output()) check(info);
+  }
+
+  const onnx::GraphProto& g_;
+  const ImportOptions& options_;
+  const fs::path& path_;
+  ir::Graph graph_;
+};
+
+}  // namespace
+
+onnx::ModelProto read_onnx_model(const fs::path& path) {
+  onnx::ModelProto model = parse_model(path);
+  for (auto& init : *model.mutable_graph()->mutable_initializer()) load_external_data(init, path);
+  return model;
+}
+
+ir::Graph import_onnx(const fs::path& path, const ImportOptions& options) {
+  onnx::ModelProto model = read_onnx_model(path);
+  const int opset = default_opset(model, path);
+  check_opset(opset, path, options.allow_old_opsets);
+  run_checker(model, path);
+  model = upgrade_opset(model, opset, path);
+  // Static shapes given by the user go in before ONNX's inference runs.
+  for (auto& in : *model.mutable_graph()->mutable_input()) {
+    auto it = options.input_shapes.find(in.name());
+    if (it == options.input_shapes.end()) continue;
+    auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
+    shape->clear_dim();
+    for (auto d : it->second) shape->add_dim()->set_dim_value(d);
+  }
+  run_shape_inference(model, path);
+  return Importer(model.graph(), options, path).run();
+}
+
+std::pair<std::string, sim::Shape> parse_input_shape(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
+    throw CompileError("--input-shape '" + text + "': expected name=d0,d1,... (e.g. input=1,3,224,224)");
+  }
+  sim::Shape shape;
+  std::stringstream dims(text.substr(eq + 1));
+  for (std::string item; std::getline(dims, item, ',');) {
+    std::size_t used = 0;
+    long long d = -1;
+    try {
+      d = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || d <= 0) {
+      throw CompileError("--input-shape '" + text + "': dimension '" + item + "' is not a positive integer");
+    }
+    shape.push_back(d);
+  }
+  return {text.substr(0, eq), shape};
+}
+
+}  // namespace rknn::frontend

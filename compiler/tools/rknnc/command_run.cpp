@@ -1,0 +1,89 @@
+// rknnc run MODEL.onnx --input FILE... --output-dir DIR
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "driver/load_model.h"
+#include "io/tensor_file.h"
+#include "ir/error.h"
+#include "lower/to_program.h"
+#include "rknn/sim/executor.h"
+
+namespace rknn::cli {
+namespace {
+
+struct RunOptions {
+  std::string model;
+  std::vector<std::string> inputs;
+  std::string output_dir;
+  int threads = 1;
+  bool reference = false;
+  ModelOptions model_options;
+};
+
+driver::LoadOptions load_options(const ModelOptions& options) {
+  driver::LoadOptions load;
+  load.optimization_level = options.optimization_level;
+  for (const auto& text : options.input_shapes) load.import.input_shapes.insert(frontend::parse_input_shape(text));
+  return load;
+}
+
+std::vector<sim::Tensor> read_inputs(const sim::Executor& executor, const std::vector<std::string>& files) {
+  if (files.size() != executor.input_count()) {
+    throw CompileError("the model has " + std::to_string(executor.input_count()) + " inputs, " +
+                       std::to_string(files.size()) + " --input files were given");
+  }
+  std::vector<sim::Tensor> tensors;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    sim::Tensor t = io::read_tensor_file(files[i]);
+    const sim::ProgramTensor& expected = executor.input(i);
+    if (!(t.type() == expected.type)) {
+      throw CompileError("input '" + expected.name + "' expects " + expected.type.to_string() + ", but '" +
+                         files[i] + "' holds " + t.type().to_string());
+    }
+    tensors.push_back(std::move(t));
+  }
+  return tensors;
+}
+
+// Output files are named after the output tensors; path separators become '_'.
+std::string file_name_for(const std::string& tensor_name) {
+  std::string name = tensor_name;
+  for (char& c : name) {
+    if (c == '/' || c == '\\' || c == ':') c = '_';
+  }
+  return name + ".npy";
+}
+
+void run(const RunOptions& options) {
+  driver::LoadedModel model = driver::load_model(options.model, load_options(options.model_options));
+  sim::Executor executor(lower::to_program(model.graph), {.threads = options.threads, .reference = options.reference});
+  const std::vector<sim::Tensor> outputs = executor.run(read_inputs(executor, options.inputs));
+  std::filesystem::create_directories(options.output_dir);
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const std::string& name = executor.output(i).name;
+    const auto path = std::filesystem::path(options.output_dir) / file_name_for(name);
+    io::write_npy(path, outputs[i]);
+    std::cout << name << ": " << outputs[i].type().to_string() << " -> " << path.string() << "\n";
+  }
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "Run a model on the simulator; inputs and outputs as .npy or .pb");
+  cmd->add_option("model", options->model, "ONNX model (.onnx)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--input", options->inputs, "Input tensor file (.npy or .pb), one per model input, in order")
+      ->required();
+  cmd->add_option("--output-dir", options->output_dir, "Folder for the outputs, one .npy per output tensor")
+      ->required();
+  cmd->add_option("--threads", options->threads, "Worker threads (results do not depend on it)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_flag("--reference", options->reference, "Use the plain reference kernels only");
+  add_model_options(*cmd, options->model_options);
+  cmd->callback([options] { run(*options); });
+}
+
+}  // namespace rknn::cli

@@ -1,0 +1,23 @@
+// rknnc: the rknn-build command-line compiler.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"rknnc: compile, inspect and run ONNX models for Rockchip-style NPUs"};
+  app.set_version_flag("--version", std::string("rknnc ") + RKNN_VERSION);
+  app.require_subcommand(1);
+  rknn::cli::add_inspect_command(app);
+  rknn::cli::add_run_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "rknnc: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
