@@ -15,6 +15,7 @@
 #include "frontend/onnx_tensor.h"
 #include "ir/error.h"
 #include "passes/infer_shapes.h"
+#include "rknn/sim/op.h"
 
 namespace rknn::frontend {
 namespace fs = std::filesystem;
@@ -104,6 +105,40 @@ onnx::ModelProto upgrade_opset(const onnx::ModelProto& model, int opset, const f
     throw UnsupportedFeatureError("'" + path.string() + "': ONNX's version converter cannot upgrade opset " +
                                   std::to_string(opset) + " to " + std::to_string(kCanonicalOpset) +
                                   ": " + e.what());
+  }
+}
+
+// Refuses unsupported ops before anything else, naming the op and the node.
+void check_ops_supported(const onnx::ModelProto& model, const fs::path& path) {
+  for (int i = 0; i < model.graph().node_size(); ++i) {
+    const auto& node = model.graph().node(i);
+    if (is_supported_op(node.domain(), node.op_type())) continue;
+    const std::string name = node.name().empty() ? node.op_type() + "_" + std::to_string(i) : node.name();
+    throw UnsupportedFeatureError("'" + path.string() + "': " + node.op_type() + " node '" + name + "': op '" +
+                                  (node.domain().empty() ? "" : node.domain() + ".") + node.op_type() +
+                                  "' is not supported");
+  }
+}
+
+// Opset 6 PRelu took a per-channel slope of shape [C]; opset 7 broadcasts
+// numpy-style, which ONNX's converter does not account for. Reshape such
+// slopes to [C, 1, ...] so that the upgraded model keeps its meaning.
+void fix_legacy_prelu(onnx::ModelProto& model, int opset) {
+  if (opset >= 7) return;
+  auto* graph = model.mutable_graph();
+  std::map<std::string, int> ranks;
+  for (const auto& in : graph->input()) ranks[in.name()] = in.type().tensor_type().shape().dim_size();
+  for (const auto& node : graph->node()) {
+    if (node.op_type() != "PRelu" || node.input_size() != 2 || ranks[node.input(0)] <= 2) continue;
+    for (auto& init : *graph->mutable_initializer()) {
+      if (init.name() != node.input(1) || init.dims_size() != 1 || init.dims(0) == 1) continue;
+      for (int k = 2; k < ranks[node.input(0)]; ++k) init.add_dims(1);
+      for (auto& in : *graph->mutable_input()) {  // IR < 4 lists initializers as inputs too
+        if (in.name() != init.name()) continue;
+        auto* shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
+        for (int k = 2; k < ranks[node.input(0)]; ++k) shape->add_dim()->set_dim_value(1);
+      }
+    }
   }
 }
 
@@ -230,9 +265,6 @@ class Importer {
     for (int i = 0; i < g_.node_size(); ++i) {
       onnx::NodeProto node = g_.node(i);
       if (node.name().empty()) node.set_name(node.op_type() + "_" + std::to_string(i));
-      if (!node.domain().empty() && node.domain() != "ai.onnx") {
-        throw UnsupportedFeatureError(describe(node) + ": operator domain '" + node.domain() + "' is not supported");
-      }
       if (node.op_type() == "Constant") {
         sim::Tensor t = constant_value(node);
         graph_.values[node.output(0)] = ir::Value{node.output(0), t.type(), std::move(t), ir::Layout::kOther};
@@ -289,6 +321,8 @@ ir::Graph import_onnx(const fs::path& path, const ImportOptions& options) {
   const int opset = default_opset(model, path);
   check_opset(opset, path, options.allow_old_opsets);
   run_checker(model, path);
+  check_ops_supported(model, path);
+  fix_legacy_prelu(model, opset);
   model = upgrade_opset(model, opset, path);
   // Static shapes given by the user go in before ONNX's inference runs.
   for (auto& in : *model.mutable_graph()->mutable_input()) {
@@ -300,6 +334,11 @@ ir::Graph import_onnx(const fs::path& path, const ImportOptions& options) {
   }
   run_shape_inference(model, path);
   return Importer(model.graph(), options, path).run();
+}
+
+bool is_supported_op(const std::string& domain, const std::string& op) {
+  if (!domain.empty() && domain != "ai.onnx") return false;
+  return op == "Constant" || op == "Upsample" || sim::find_op(op) != nullptr;
 }
 
 std::pair<std::string, sim::Shape> parse_input_shape(const std::string& text) {

@@ -33,6 +33,10 @@ onnx::ModelProto read_onnx_model(const std::filesystem::path& path);
 // Throws CompileError (or UnsupportedFeatureError) naming the file and node.
 ir::Graph import_onnx(const std::filesystem::path& path, const ImportOptions& options = {});
 
+// Whether the frontend can import an op: simulator ops, Constant, and ops
+// that ONNX's version converter rewrites into simulator ops (Upsample).
+bool is_supported_op(const std::string& domain, const std::string& op);
+
 // Parses a "name=1,3,224,224" argument; throws CompileError on bad syntax.
 std::pair<std::string, sim::Shape> parse_input_shape(const std::string& text);
 

@@ -21,7 +21,7 @@ sim::Evaluated evaluate_node(const ir::Node& node, const ir::Graph& graph,
     }
     inputs.push_back(info);
   }
-  const sim::OpNode op{node.op, node.name, node.attrs};
+  const sim::OpNode op{node.op, node.name, node.attrs, node.outputs.size()};
   try {
     return sim::prepare_and_evaluate(op, inputs, {}, pool);
   } catch (const sim::UnsupportedError& e) {

@@ -80,8 +80,8 @@ inline Tensor int64_tensor(Shape shape, std::vector<std::int64_t> values) {
   return make_int64_tensor(values, std::move(shape));
 }
 
-inline OpNode make_node(std::string op, Attributes attrs = {}) {
-  return OpNode{op, "test_" + op, std::move(attrs)};
+inline OpNode make_node(std::string op, Attributes attrs = {}, std::size_t output_count = 1) {
+  return OpNode{op, "test_" + op, std::move(attrs), output_count};
 }
 
 }  // namespace rknn::sim::testing

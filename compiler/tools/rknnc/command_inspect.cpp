@@ -8,7 +8,6 @@
 #include "driver/load_model.h"
 #include "frontend/onnx_tensor.h"
 #include "ir/error.h"
-#include "rknn/sim/op.h"
 
 namespace rknn::cli {
 namespace {
@@ -44,11 +43,15 @@ void inspect(const InspectOptions& options) {
   for (const auto& out : model.graph().output()) std::cout << "  " << describe_value(out) << "\n";
 
   std::map<std::string, int> histogram;
-  for (const auto& node : model.graph().node()) ++histogram[node.op_type()];
+  std::set<std::string> foreign;  // ops outside the default domain
+  for (const auto& node : model.graph().node()) {
+    ++histogram[node.op_type()];
+    if (!frontend::is_supported_op(node.domain(), node.op_type())) foreign.insert(node.op_type());
+  }
   std::cout << "\nops (" << model.graph().node_size() << " nodes):\n";
   std::vector<std::string> unsupported;
   for (const auto& [op, count] : histogram) {
-    const bool supported = op == "Constant" || sim::find_op(op) != nullptr;
+    const bool supported = !foreign.count(op);
     std::cout << "  " << op << " " << count << (supported ? "" : "  (unsupported)") << "\n";
     if (!supported) unsupported.push_back(op);
   }

@@ -23,6 +23,8 @@ struct OpNode {
   std::string op;
   std::string name;
   Attributes attrs;
+  // How many outputs the graph wires up (Split without sizes divides by it).
+  std::size_t output_count = 1;
 
   // "Conv node 'conv1'": the prefix of every error message about this node.
   std::string describe() const;
