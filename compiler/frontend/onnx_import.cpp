@@ -61,15 +61,21 @@ void load_external_data(onnx::TensorProto& t, const fs::path& model_path) {
                        "' must be a relative path inside the model's folder");
   }
   const fs::path file = model_path.parent_path() / relative;
-  const std::string bytes = read_file(file, "external data file");
-  const auto size = static_cast<std::int64_t>(bytes.size());
+  std::error_code ec;
+  const auto size = static_cast<std::int64_t>(fs::file_size(file, ec));
+  if (ec) throw CompileError(what + ": cannot open external data file '" + file.string() + "': " + ec.message());
   if (offset < 0 || offset > size || (length >= 0 && offset + length > size)) {
     throw CompileError(what + ": external data range [" + std::to_string(offset) + ", +" +
                        std::to_string(length) + ") is outside '" + file.string() + "' (" +
                        std::to_string(size) + " bytes)");
   }
-  t.set_raw_data(bytes.substr(static_cast<std::size_t>(offset),
-                              length < 0 ? std::string::npos : static_cast<std::size_t>(length)));
+  // Read just this tensor's range: one side file usually holds every weight.
+  std::string bytes(static_cast<std::size_t>(length < 0 ? size - offset : length), '\0');
+  std::ifstream in(file, std::ios::binary);
+  in.seekg(offset);
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!in) throw CompileError(what + ": cannot read external data from '" + file.string() + "'");
+  t.set_raw_data(std::move(bytes));
   t.clear_external_data();
   t.set_data_location(onnx::TensorProto::DEFAULT);
 }

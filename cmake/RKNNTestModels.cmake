@@ -1,0 +1,33 @@
+# rknn_generate_test_model(<name> ARCH <arch> [EXTERNAL_DATA] [OUT_DIR <dir>])
+#
+# Generates <OUT_DIR>/<arch>.onnx, <arch>.input.npy and <arch>.expected.npy
+# at build time with scripts/models/make_model.py (Debian's python3-onnx and
+# numpy; fixed seed, byte-identical every time) and adds them to the
+# `test_models` target. OUT_DIR defaults to ${PROJECT_BINARY_DIR}/models/<name>.
+# Sets RKNN_MODEL_DIR_<name> in the parent scope.
+function(rknn_generate_test_model name)
+  cmake_parse_arguments(ARG "EXTERNAL_DATA" "ARCH;OUT_DIR" "" ${ARGN})
+  if(NOT ARG_OUT_DIR)
+    set(ARG_OUT_DIR "${PROJECT_BINARY_DIR}/models/${name}")
+  endif()
+  set(extra "")
+  set(outputs "${ARG_OUT_DIR}/${ARG_ARCH}.onnx" "${ARG_OUT_DIR}/${ARG_ARCH}.input.npy"
+              "${ARG_OUT_DIR}/${ARG_ARCH}.expected.npy")
+  if(ARG_EXTERNAL_DATA)
+    list(APPEND extra --external-data)
+    list(APPEND outputs "${ARG_OUT_DIR}/${ARG_ARCH}.weights")
+  endif()
+  set(script_dir "${PROJECT_SOURCE_DIR}/scripts/models")
+  add_custom_command(
+    OUTPUT ${outputs}
+    COMMAND ${RKNN_PYTHON} ${script_dir}/make_model.py --arch ${ARG_ARCH} --out ${ARG_OUT_DIR} ${extra}
+    DEPENDS ${script_dir}/make_model.py ${script_dir}/numpy_reference.py
+    COMMENT "Generating test model ${name} (${ARG_ARCH})"
+    VERBATIM)
+  add_custom_target(test_model_${name} DEPENDS ${outputs})
+  if(NOT TARGET test_models)
+    add_custom_target(test_models ALL)
+  endif()
+  add_dependencies(test_models test_model_${name})
+  set(RKNN_MODEL_DIR_${name} "${ARG_OUT_DIR}" PARENT_SCOPE)
+endfunction()
