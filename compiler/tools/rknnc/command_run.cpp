@@ -1,7 +1,10 @@
 // rknnc run MODEL.onnx --input FILE... --output-dir DIR
+#include <algorithm>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <memory>
+#include <numeric>
 
 #include "commands.h"
 #include "driver/load_model.h"
@@ -19,6 +22,8 @@ struct RunOptions {
   std::string output_dir;
   int threads = 1;
   bool reference = false;
+  int top = 0;
+  bool profile = false;
   ModelOptions model_options;
 };
 
@@ -56,6 +61,43 @@ std::string file_name_for(const std::string& tensor_name) {
   return name + ".npy";
 }
 
+// The k largest values of each row (last axis) of a float output.
+void print_top(const std::string& name, const sim::Tensor& output, int k) {
+  if (output.dtype() != sim::DType::kFloat32 || output.shape().empty()) return;
+  const auto values = output.values<float>();
+  const auto row = static_cast<std::size_t>(output.shape().back());
+  for (std::size_t start = 0; start < values.size(); start += row) {
+    std::vector<std::size_t> order(row);
+    std::iota(order.begin(), order.end(), 0);
+    const auto count = std::min<std::size_t>(static_cast<std::size_t>(k), row);
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
+                      [&](std::size_t a, std::size_t b) { return values[start + a] > values[start + b]; });
+    std::cout << "top-" << count << " of " << name << " (row " << start / row << "):\n";
+    for (std::size_t i = 0; i < count; ++i) {
+      std::cout << "  class " << std::setw(5) << order[i] << "  " << std::fixed << std::setprecision(5)
+                << values[start + order[i]] << "\n";
+    }
+  }
+}
+
+// Wall time per node of the last run, slowest first, with the share of the total.
+void print_profile(const std::vector<sim::NodeTiming>& timings) {
+  double total = 0;
+  for (const auto& t : timings) total += t.microseconds;
+  std::vector<sim::NodeTiming> sorted = timings;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.microseconds > b.microseconds; });
+  std::cout << "\nper-layer time on the simulator (" << timings.size() << " layers, " << std::fixed
+            << std::setprecision(1) << total / 1000.0 << " ms in all; slowest 15):\n";
+  std::cout << "  " << std::left << std::setw(20) << "op" << std::setw(56) << "layer" << std::right << std::setw(10)
+            << "us" << std::setw(8) << "%" << "\n";
+  for (std::size_t i = 0; i < sorted.size() && i < 15; ++i) {
+    std::cout << "  " << std::left << std::setw(20) << sorted[i].op << std::setw(56) << sorted[i].name.substr(0, 55)
+              << std::right << std::setw(10) << std::setprecision(0) << sorted[i].microseconds << std::setw(7)
+              << std::setprecision(1) << 100.0 * sorted[i].microseconds / total << "%\n";
+  }
+}
+
 void run(const RunOptions& options) {
   driver::LoadedModel model = driver::load_model(options.model, load_options(options.model_options));
   sim::Executor executor(lower::to_program(model.graph), {.threads = options.threads, .reference = options.reference});
@@ -66,7 +108,9 @@ void run(const RunOptions& options) {
     const auto path = std::filesystem::path(options.output_dir) / file_name_for(name);
     io::write_npy(path, outputs[i]);
     std::cout << name << ": " << outputs[i].type().to_string() << " -> " << path.string() << "\n";
+    if (options.top > 0) print_top(name, outputs[i], options.top);
   }
+  if (options.profile) print_profile(executor.last_timings());
 }
 
 }  // namespace
@@ -82,6 +126,9 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--threads", options->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1, 256));
   cmd->add_flag("--reference", options->reference, "Use the plain reference kernels only");
+  cmd->add_option("--top", options->top, "Print the K largest values of each output row (classification)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_flag("--profile", options->profile, "Print the time of each layer on the simulator");
   add_model_options(*cmd, options->model_options);
   cmd->callback([options] { run(*options); });
 }
