@@ -1,11 +1,78 @@
-// STUB: to be implemented.
-#include "ops.h"
+// Concat: joins the inputs along one axis. Seen as [outer, axis * inner]
+// rows, every input contributes one contiguous block to each output row.
+#include <algorithm>
+#include <cstring>
+
 #include "op_util.h"
+#include "ops.h"
 
 namespace rknn::sim::ops {
+namespace {
 
-Prepared prepare_concat(const OpNode&, std::span<const InputInfo>, const KernelOptions&) {
-  throw UnsupportedError("not implemented yet");
+struct ConcatParams {
+  std::int64_t outer = 1;                 // product of the dimensions before the axis
+  std::vector<std::int64_t> block_bytes;  // per input: its axis size * inner * element size
+  std::int64_t row_bytes = 0;             // sum of block_bytes
+};
+
+void run_concat(const ConcatParams& p, std::span<const Tensor* const> in, Tensor& out, ThreadPool& pool) {
+  if (p.outer == 1) {
+    std::byte* dst = out.raw();
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      parallel_copy(dst, in[i]->raw(), static_cast<std::size_t>(p.block_bytes[i]), pool);
+      dst += p.block_bytes[i];
+    }
+    return;
+  }
+  const std::int64_t grain = std::max<std::int64_t>(1, 64 * 1024 / std::max<std::int64_t>(p.row_bytes, 1));
+  pool.parallel_for(p.outer, grain, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t row = begin; row < end; ++row) {
+      std::byte* dst = out.raw() + row * p.row_bytes;
+      for (std::size_t i = 0; i < in.size(); ++i) {
+        const std::int64_t n = p.block_bytes[i];
+        if (n) std::memcpy(dst, in[i]->raw() + row * n, static_cast<std::size_t>(n));
+        dst += n;
+      }
+    }
+  });
+}
+
+}  // namespace
+
+Prepared prepare_concat(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
+  if (inputs.empty()) throw Error("expects at least 1 input, got 0");
+  expect_input_count(inputs, inputs.size(), inputs.size());
+  const TensorType& first = inputs[0].type;
+  if (first.shape.empty()) throw Error("cannot concatenate scalars");
+  const int axis = normalize_axis(node.attrs.require_int("axis"), first.shape.size(), "axis");
+  const auto axis_index = static_cast<std::size_t>(axis);
+  Shape out_shape = first.shape;
+  out_shape[axis_index] = 0;
+  for (const InputInfo& input : inputs) {
+    const TensorType& t = input.type;
+    bool compatible = t.dtype == first.dtype && t.shape.size() == first.shape.size();
+    for (std::size_t k = 0; compatible && k < t.shape.size(); ++k) {
+      compatible = k == axis_index || t.shape[k] == first.shape[k];
+    }
+    if (!compatible) {
+      throw Error("inputs " + first.to_string() + " and " + t.to_string() +
+                  " differ in element type, rank or a dimension other than axis " + std::to_string(axis));
+    }
+    out_shape[axis_index] += t.shape[axis_index];
+  }
+  ConcatParams params;
+  params.outer = element_count(std::span(first.shape).first(axis_index));
+  const std::int64_t inner = element_count(std::span(first.shape).subspan(axis_index + 1));
+  const auto size = static_cast<std::int64_t>(dtype_size(first.dtype));
+  for (const InputInfo& input : inputs) {
+    params.block_bytes.push_back(input.type.shape[axis_index] * inner * size);
+    params.row_bytes += params.block_bytes.back();
+  }
+  Prepared p;
+  p.outputs.push_back({first.dtype, std::move(out_shape)});
+  p.kernel = make_kernel([params](std::span<const Tensor* const> in, std::span<Tensor* const> out,
+                                  ThreadPool& pool) { run_concat(params, in, *out[0], pool); });
+  return p;
 }
 
 }  // namespace rknn::sim::ops

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "rknn/sim/error.h"
 #include "rknn/sim/op.h"
@@ -50,5 +51,37 @@ void expect_dtype(const InputInfo& input, std::initializer_list<DType> allowed, 
 
 // Throws Error unless the input has the given rank.
 void expect_rank(const InputInfo& input, std::size_t rank, std::string_view what);
+
+// Copies a strided view of a source buffer into a contiguous destination:
+// for every index i of `shape`, dst[i] = src[offset + sum_k i_k * strides[k]]
+// (element units; a stride may be 0 to broadcast or negative to walk
+// backwards). Transpose, Slice, Expand, Tile and DepthToSpace are all such a
+// view. The constructor simplifies the view once at prepare (drops size-1
+// axes, merges axes that are contiguous in the source) so run() copies whole
+// rows with memcpy whenever the source rows are contiguous.
+class StridedCopy {
+ public:
+  static constexpr std::size_t kMaxRank = 32;
+
+  StridedCopy() = default;
+  // Throws UnsupportedError if the simplified view has more than kMaxRank axes.
+  StridedCopy(std::span<const std::int64_t> shape, std::span<const std::int64_t> strides,
+              std::int64_t offset, std::size_t element_size);
+
+  // Splits the output rows over the pool; never throws.
+  void run(const std::byte* src, std::byte* dst, ThreadPool& pool) const;
+
+ private:
+  void copy_rows(const std::byte* src, std::byte* dst, std::int64_t begin, std::int64_t end) const;
+
+  std::vector<std::int64_t> dims_;
+  std::vector<std::int64_t> strides_;
+  std::int64_t offset_ = 0;
+  std::size_t element_size_ = 1;
+  bool empty_ = true;
+};
+
+// memcpy, split over the pool when the copy is large enough to be worth it.
+void parallel_copy(std::byte* dst, const std::byte* src, std::size_t bytes, ThreadPool& pool);
 
 }  // namespace rknn::sim::ops

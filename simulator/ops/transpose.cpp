@@ -1,11 +1,43 @@
-// STUB: to be implemented.
-#include "ops.h"
+// Transpose: output axis k is input axis perm[k], a strided view of the input.
+#include <algorithm>
+
 #include "op_util.h"
+#include "ops.h"
 
 namespace rknn::sim::ops {
 
-Prepared prepare_transpose(const OpNode&, std::span<const InputInfo>, const KernelOptions&) {
-  throw UnsupportedError("not implemented yet");
+Prepared prepare_transpose(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
+  expect_input_count(inputs, 1, 1);
+  const TensorType& in = inputs[0].type;
+  const std::size_t rank = in.shape.size();
+  std::vector<std::int64_t> perm(rank);
+  for (std::size_t k = 0; k < rank; ++k) perm[k] = static_cast<std::int64_t>(rank - 1 - k);  // reversed
+  perm = node.attrs.get_ints("perm", perm);
+  std::vector<bool> seen(rank, false);
+  bool valid = perm.size() == rank;
+  for (std::size_t k = 0; valid && k < rank; ++k) {
+    valid =
+        perm[k] >= 0 && perm[k] < static_cast<std::int64_t>(rank) && !seen[static_cast<std::size_t>(perm[k])];
+    if (valid) seen[static_cast<std::size_t>(perm[k])] = true;
+  }
+  if (!valid) {
+    throw Error("perm " + shape_to_string(perm) + " is not a permutation of the " + std::to_string(rank) +
+                " axes of " + in.to_string());
+  }
+  const std::vector<std::int64_t> in_strides = strides_of(in.shape);
+  Shape out_shape(rank);
+  std::vector<std::int64_t> strides(rank);
+  for (std::size_t k = 0; k < rank; ++k) {
+    out_shape[k] = in.shape[static_cast<std::size_t>(perm[k])];
+    strides[k] = in_strides[static_cast<std::size_t>(perm[k])];
+  }
+  StridedCopy copy(out_shape, strides, 0, dtype_size(in.dtype));
+  Prepared p;
+  p.outputs.push_back({in.dtype, std::move(out_shape)});
+  p.kernel = make_kernel(
+      [copy = std::move(copy)](std::span<const Tensor* const> in_tensors, std::span<Tensor* const> out,
+                               ThreadPool& pool) { copy.run(in_tensors[0]->raw(), out[0]->raw(), pool); });
+  return p;
 }
 
 }  // namespace rknn::sim::ops
