@@ -4,7 +4,6 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <regex>
 
 #include "frontend/onnx_tensor.h"
 #include "io/atomic_file.h"
@@ -48,15 +47,31 @@ const char* descr_of(sim::DType dtype) {
 }
 
 sim::Shape parse_shape(const std::string& text, const std::string& where) {
-  sim::Shape shape;
-  static const std::regex number("\\d+");
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), number); it != std::sregex_iterator(); ++it) {
-    shape.push_back(std::stoll(it->str()));
-  }
   if (text.find_first_not_of("0123456789, ") != std::string::npos) {
     throw CompileError(where + ": cannot read shape (" + text + ")");
   }
+  sim::Shape shape;
+  std::size_t pos = 0;
+  while ((pos = text.find_first_of("0123456789", pos)) != std::string::npos) {
+    const std::size_t end = text.find_first_not_of("0123456789", pos);
+    shape.push_back(std::stoll(text.substr(pos, end - pos)));
+    pos = end;
+  }
   return shape;
+}
+
+// The text after `'key':` in a .npy header dict, up to `stop` (exclusive);
+// empty if the key is missing.
+std::string header_field(const std::string& header, const std::string& key, std::size_t skip_open, char stop) {
+  std::size_t pos = header.find("'" + key + "':");
+  if (pos == std::string::npos) return {};
+  pos = header.find_first_not_of(' ', pos + key.size() + 3);
+  if (pos == std::string::npos) return {};
+  pos += skip_open;
+  std::size_t end = header.find(stop, pos);
+  if (end == std::string::npos) return {};
+  while (end > pos && header[end - 1] == ' ') --end;
+  return header.substr(pos, end - pos);
 }
 
 }  // namespace
@@ -75,16 +90,14 @@ sim::Tensor read_npy(const std::filesystem::path& path) {
   if (data_start > bytes.size()) throw CompileError(where + ": truncated .npy header");
   const std::string header = bytes.substr(8 + length_bytes, header_len);
 
-  static const std::regex descr_re("'descr':\\s*'([^']*)'");
-  static const std::regex order_re("'fortran_order':\\s*(True|False)");
-  static const std::regex shape_re("'shape':\\s*\\(([^)]*)\\)");
-  std::smatch descr, order, shape;
-  if (!std::regex_search(header, descr, descr_re) || !std::regex_search(header, order, order_re) ||
-      !std::regex_search(header, shape, shape_re)) {
+  const std::string descr = header_field(header, "descr", 1, '\'');         // '<f4'
+  const std::string order = header_field(header, "fortran_order", 0, ',');  // False
+  const std::string shape = header_field(header, "shape", 1, ')');          // (1, 3)
+  if (descr.empty() || order.empty() || header.find("'shape':") == std::string::npos) {
     throw CompileError(where + ": malformed .npy header");
   }
-  if (order[1] == "True") throw CompileError(where + ": Fortran-order arrays are not supported; save in C order");
-  sim::Tensor t(dtype_of_descr(descr[1], where), parse_shape(shape[1], where));
+  if (order == "True") throw CompileError(where + ": Fortran-order arrays are not supported; save in C order");
+  sim::Tensor t(dtype_of_descr(descr, where), parse_shape(shape, where));
   if (bytes.size() - data_start != t.byte_size()) {
     throw CompileError(where + ": holds " + std::to_string(bytes.size() - data_start) + " data bytes, " +
                        t.type().to_string() + " needs " + std::to_string(t.byte_size()));

@@ -21,6 +21,9 @@ struct ModelCase {
   std::string arch;  // file stem
 };
 
+// gtest prints the case by name in test listings.
+void PrintTo(const ModelCase& c, std::ostream* os) { *os << c.dir; }
+
 std::filesystem::path file(const ModelCase& c, const std::string& suffix) {
   return std::filesystem::path(RKNN_MODELS_DIR) / c.dir / (c.arch + suffix);
 }
