@@ -1,5 +1,6 @@
 #include "rknn/sim/tensor.h"
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 
@@ -101,22 +102,24 @@ bool Tensor::bytes_equal(const Tensor& other) const {
   return type_ == other.type_ && std::memcmp(raw(), other.raw(), byte_size()) == 0;
 }
 
-Tensor make_int64_tensor(std::span<const std::int64_t> values, Shape shape) {
-  Tensor t(DType::kInt64, std::move(shape));
+namespace {
+template <class T>
+Tensor make_tensor(std::span<const T> values, Shape shape) {
+  Tensor t(DTypeOf<T>::value, std::move(shape));
   if (static_cast<std::size_t>(t.element_count()) != values.size()) {
-    throw Error("make_int64_tensor: value count does not match shape");
+    throw Error("constant of " + t.type().to_string() + " given " + std::to_string(values.size()) + " values");
   }
-  std::memcpy(t.raw(), values.data(), values.size_bytes());
+  std::copy(values.begin(), values.end(), t.data<T>());
   return t;
+}
+}  // namespace
+
+Tensor make_int64_tensor(std::span<const std::int64_t> values, Shape shape) {
+  return make_tensor(values, std::move(shape));
 }
 
 Tensor make_float_tensor(std::span<const float> values, Shape shape) {
-  Tensor t(DType::kFloat32, std::move(shape));
-  if (static_cast<std::size_t>(t.element_count()) != values.size()) {
-    throw Error("make_float_tensor: value count does not match shape");
-  }
-  std::memcpy(t.raw(), values.data(), values.size_bytes());
-  return t;
+  return make_tensor(values, std::move(shape));
 }
 
 }  // namespace rknn::sim
