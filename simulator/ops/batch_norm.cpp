@@ -19,15 +19,9 @@ Prepared prepare_batch_norm(const OpNode& node, std::span<const InputInfo> input
   const Shape& xs = x.type.shape;
   const char* names[] = {"scale", "B", "input_mean", "input_var"};
   for (std::size_t i = 1; i < 5; ++i) {
-    expect_dtype(inputs[i], {DType::kFloat32}, names[i - 1]);
-    if (inputs[i].type.shape != Shape{xs[1]}) {
-      throw Error(std::string(names[i - 1]) + " " + inputs[i].type.to_string() +
-                  " must have shape [" + std::to_string(xs[1]) + "], one value per channel of X " +
-                  x.type.to_string());
-    }
+    expect_per_channel(inputs[i], xs[1], names[i - 1], "channel of X " + x.type.to_string());
   }
-  reference::NormShape s{xs[0], xs[1], 1};
-  for (std::size_t i = 2; i < xs.size(); ++i) s.plane *= xs[i];
+  const reference::NormShape s = reference::norm_shape(xs);
   const float epsilon = node.attrs.get_float("epsilon", 1e-5f);
   Prepared prepared;
   prepared.outputs.push_back(x.type);

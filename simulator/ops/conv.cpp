@@ -1,12 +1,12 @@
 // Conv (ONNX opset 17), 1-D and 2-D, NCHW, with the activation a compiler pass
 // may fuse into it. Optimized kernels: depthwise direct, otherwise GEMM over
-// im2col panels with the weights packed once here.
+// im2col panels with constant weights packed once at prepare.
 #include "kernels/optimized/conv.h"
 
-#include <utility>
 #include <vector>
 
 #include "activation.h"
+#include "conv_util.h"
 #include "kernels/reference/conv.h"
 #include "kernels/reference/window.h"
 #include "op_util.h"
@@ -17,28 +17,10 @@ namespace {
 
 using reference::ConvParams;
 
-std::size_t spatial_rank(const InputInfo& x) {
-  const std::size_t rank = x.type.shape.size();
-  if (rank == 5) {
-    throw UnsupportedError("3-D convolution (X " + x.type.to_string() + ") is not supported");
-  }
-  if (rank != 3 && rank != 4) {
-    throw Error("X must have rank 3 (1-D) or 4 (2-D), got " + x.type.to_string());
-  }
-  return rank - 2;
-}
-
 // Checks that W [M, C/group, k...] fits X [N, C, ...] and fills the channel fields.
 void check_channels(const OpNode& node, const InputInfo& x, const InputInfo& w, ConvParams& p) {
-  const Shape& xs = x.type.shape;
   const Shape& ws = w.type.shape;
-  if (ws.size() != xs.size()) {
-    throw Error("W " + w.type.to_string() + " must have the rank of X " + x.type.to_string());
-  }
-  p.group = node.attrs.get_int("group", 1);
-  if (p.group < 1) throw Error("group must be >= 1, got " + std::to_string(p.group));
-  p.batch = xs[0];
-  p.in_channels = xs[1];
+  read_group(node, x, w, p);
   p.out_channels = ws[0];
   if (p.in_channels % p.group != 0) {
     throw Error("X has " + std::to_string(p.in_channels) + " channels, not divisible by group " +
@@ -60,14 +42,10 @@ void check_channels(const OpNode& node, const InputInfo& x, const InputInfo& w, 
 Shape decode(const OpNode& node, std::span<const InputInfo> inputs, ConvParams& p) {
   const InputInfo& x = inputs[0];
   const InputInfo& w = inputs[1];
-  const std::size_t rank = spatial_rank(x);
+  const std::size_t rank = window_spatial_rank(x, "convolution");
   check_channels(node, x, w, p);
   const Shape& xs = x.type.shape;
-  const std::vector<std::int64_t> w_kernel(w.type.shape.begin() + 2, w.type.shape.end());
-  const reference::WindowAttrs wa = reference::read_window_attrs(node.attrs, rank, w_kernel);
-  if (wa.kernel != w_kernel) {
-    throw Error("kernel_shape does not match the spatial shape of W " + w.type.to_string());
-  }
+  const reference::WindowAttrs wa = read_conv_window(node, w, rank);
   Shape out{p.batch, p.out_channels};
   for (std::size_t i = 0; i < rank; ++i) {
     const reference::WindowAxis a =
@@ -77,47 +55,16 @@ Shape decode(const OpNode& node, std::span<const InputInfo> inputs, ConvParams& 
                {xs[2 + i], a.out, wa.kernel[i], wa.strides[i], wa.dilations[i], a.pad_begin});
     out.push_back(a.out);
   }
-  if (const InputInfo* b = optional_input(inputs, 2)) {
-    expect_dtype(*b, {DType::kFloat32}, "B");
-    if (b->type.shape != Shape{p.out_channels}) {
-      throw Error("B " + b->type.to_string() + " must have shape [" +
-                  std::to_string(p.out_channels) + "], one value per output channel");
-    }
-  }
+  check_bias(inputs, p.out_channels);
   p.activation = parse_activation(node.attrs);
   return out;
 }
 
-const float* bias_of(std::span<const Tensor* const> in) {
-  return in.size() > 2 && in[2] ? in[2]->data<float>() : nullptr;
-}
-
-std::unique_ptr<Kernel> make_conv_kernel(const ConvParams& p, const InputInfo& w,
-                                         const KernelOptions& options) {
-  if (options.reference) {
-    return make_kernel(
-        [p](std::span<const Tensor* const> in, std::span<Tensor* const> out, ThreadPool& pool) {
-          reference::conv(p, in[0]->data<float>(), in[1]->data<float>(), bias_of(in),
-                          out[0]->data<float>(), pool);
-        });
-  }
-  if (optimized::is_depthwise(p)) {
-    return make_kernel(
-        [p](std::span<const Tensor* const> in, std::span<Tensor* const> out, ThreadPool& pool) {
-          optimized::conv_depthwise(p, in[0]->data<float>(), in[1]->data<float>(), bias_of(in),
-                                    out[0]->data<float>(), pool);
-        });
-  }
-  // Constant weights (the usual case) are packed into GEMM panels once.
-  std::vector<float> packed;
-  if (w.constant) packed = optimized::pack_conv_weights(p, w.constant->data<float>());
-  return make_kernel([p, packed = std::move(packed)](std::span<const Tensor* const> in,
-                                                     std::span<Tensor* const> out,
-                                                     ThreadPool& pool) {
-    optimized::conv_gemm(p, in[0]->data<float>(), in[1]->data<float>(),
-                         packed.empty() ? nullptr : packed.data(), bias_of(in),
-                         out[0]->data<float>(), pool);
-  });
+std::unique_ptr<Kernel> choose_kernel(const ConvParams& p, const InputInfo& w,
+                                      const KernelOptions& options) {
+  if (options.reference) return make_conv_kernel(p, reference::conv);
+  if (optimized::is_depthwise(p)) return make_conv_kernel(p, optimized::conv_depthwise);
+  return make_packed_conv_kernel(p, w, optimized::pack_conv_weights, optimized::conv_gemm);
 }
 
 }  // namespace
@@ -131,7 +78,7 @@ Prepared prepare_conv(const OpNode& node, std::span<const InputInfo> inputs,
   const Shape out = decode(node, inputs, p);
   Prepared prepared;
   prepared.outputs.push_back({DType::kFloat32, out});
-  prepared.kernel = make_conv_kernel(p, inputs[1], options);
+  prepared.kernel = choose_kernel(p, inputs[1], options);
   return prepared;
 }
 

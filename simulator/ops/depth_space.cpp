@@ -29,14 +29,6 @@ std::int64_t block_size(const OpNode& node) {
   return b;
 }
 
-Prepared strided_prepared(DType dtype, Shape out_shape, const StridedCopy& copy) {
-  Prepared p;
-  p.outputs.push_back({dtype, std::move(out_shape)});
-  p.kernel = make_kernel([copy](std::span<const Tensor* const> in, std::span<Tensor* const> out,
-                                ThreadPool& pool) { copy.run(in[0]->raw(), out[0]->raw(), pool); });
-  return p;
-}
-
 }  // namespace
 
 Prepared prepare_depth_to_space(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
@@ -54,8 +46,8 @@ Prepared prepare_depth_to_space(const OpNode& node, std::span<const InputInfo> i
   const Shape view{in.n, c_out, in.h, b, in.w, b};
   const std::vector<std::int64_t> strides{
       in.c * sc, dcr ? sc : b * b * sc, in.w, dcr ? b * c_out * sc : b * sc, 1, dcr ? c_out * sc : sc};
-  const StridedCopy copy(view, strides, 0, dtype_size(inputs[0].type.dtype));
-  return strided_prepared(inputs[0].type.dtype, {in.n, c_out, in.h * b, in.w * b}, copy);
+  StridedCopy copy(view, strides, 0, dtype_size(inputs[0].type.dtype));
+  return prepare_strided_copy(inputs[0].type.dtype, {in.n, c_out, in.h * b, in.w * b}, std::move(copy));
 }
 
 Prepared prepare_space_to_depth(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
@@ -69,8 +61,8 @@ Prepared prepare_space_to_depth(const OpNode& node, std::span<const InputInfo> i
   const std::int64_t w_out = in.w / b;
   const Shape view{in.n, b, b, in.c, h_out, w_out};
   const std::vector<std::int64_t> strides{in.c * in.h * in.w, in.w, 1, in.h * in.w, b * in.w, b};
-  const StridedCopy copy(view, strides, 0, dtype_size(inputs[0].type.dtype));
-  return strided_prepared(inputs[0].type.dtype, {in.n, in.c * b * b, h_out, w_out}, copy);
+  StridedCopy copy(view, strides, 0, dtype_size(inputs[0].type.dtype));
+  return prepare_strided_copy(inputs[0].type.dtype, {in.n, in.c * b * b, h_out, w_out}, std::move(copy));
 }
 
 }  // namespace rknn::sim::ops

@@ -81,15 +81,13 @@ GemmParams decode(const OpNode& node, std::span<const InputInfo> inputs) {
   return p;
 }
 
-const Tensor* c_of(std::span<const Tensor* const> in) { return in.size() > 2 ? in[2] : nullptr; }
-
 std::unique_ptr<Kernel> make_gemm_kernel(const GemmParams& p, std::span<const InputInfo> inputs,
                                          const KernelOptions& options) {
   if (options.reference) {
     return make_kernel([p](std::span<const Tensor* const> in, std::span<Tensor* const> out,
                            ThreadPool& pool) {
       reference::gemm(p.m, p.n, p.k, p.a_view(in[0]->data<float>()), p.b_view(in[1]->data<float>()),
-                      out[0]->data<float>(), p.n, p.epilogue_with(c_of(in)), pool);
+                      out[0]->data<float>(), p.n, p.epilogue_with(optional_tensor(in, 2)), pool);
     });
   }
   // Constant operands (weights) are packed once; the others per block while running.
@@ -111,8 +109,8 @@ std::unique_ptr<Kernel> make_gemm_kernel(const GemmParams& p, std::span<const In
     const optimized::GemmOperand b = packed_b.empty()
                                          ? optimized::b_operand(p.b_view(in[1]->data<float>()), p.k)
                                          : optimized::prepacked(packed_b.data());
-    optimized::sgemm(p.m, p.n, p.k, a, b, out[0]->data<float>(), p.n, p.epilogue_with(c_of(in)),
-                     &pool);
+    optimized::sgemm(p.m, p.n, p.k, a, b, out[0]->data<float>(), p.n,
+                     p.epilogue_with(optional_tensor(in, 2)), &pool);
   });
 }
 

@@ -20,8 +20,7 @@ Prepared prepare_lrn(const OpNode& node, std::span<const InputInfo> inputs, cons
   p.beta = node.attrs.get_float("beta", p.beta);
   p.bias = node.attrs.get_float("bias", p.bias);
   const Shape& xs = x.type.shape;
-  reference::NormShape s{xs[0], xs[1], 1};
-  for (std::size_t i = 2; i < xs.size(); ++i) s.plane *= xs[i];
+  const reference::NormShape s = reference::norm_shape(xs);
   Prepared prepared;
   prepared.outputs.push_back(x.type);
   prepared.kernel = make_kernel(

@@ -48,6 +48,39 @@ void expect_rank(const InputInfo& input, std::size_t rank, std::string_view what
   }
 }
 
+std::vector<std::int64_t> require_constant_ints(std::span<const InputInfo> inputs,
+                                                std::size_t index, std::string_view what) {
+  const Tensor& t = require_constant(inputs, index, what);
+  if (t.shape().size() != 1)
+    throw Error(std::string(what) + " must be 1-D, got " + t.type().to_string());
+  return t.to_int64_vector();
+}
+
+void expect_per_channel(const InputInfo& input, std::int64_t length, std::string_view what,
+                        std::string_view per) {
+  expect_dtype(input, {DType::kFloat32}, what);
+  if (input.type.shape != Shape{length}) {
+    throw Error(std::string(what) + " " + input.type.to_string() + " must have shape [" +
+                std::to_string(length) + "], one value per " + std::string(per));
+  }
+}
+
+std::size_t window_spatial_rank(const InputInfo& x, std::string_view op) {
+  const std::size_t rank = x.type.shape.size();
+  if (rank == 5) {
+    throw UnsupportedError("3-D " + std::string(op) + " (X " + x.type.to_string() +
+                           ") is not supported");
+  }
+  if (rank != 3 && rank != 4) {
+    throw Error("X must have rank 3 (1-D) or 4 (2-D), got " + x.type.to_string());
+  }
+  return rank - 2;
+}
+
+const Tensor* optional_tensor(std::span<const Tensor* const> in, std::size_t index) {
+  return index < in.size() ? in[index] : nullptr;
+}
+
 namespace {
 
 // Bytes per parallel task: below this, splitting costs more than it saves.
@@ -118,15 +151,11 @@ void StridedCopy::copy_rows(const std::byte* src, std::byte* dst, std::int64_t b
   const std::int64_t inner = dims_.back();
   const std::int64_t stride = strides_.back();
   const auto size = static_cast<std::int64_t>(element_size_);
-  // Source offset of row `begin`, then an odometer over the outer axes.
-  std::array<std::int64_t, kMaxRank> index{};
+  // Source offset of row `begin`, then an odometer over the outer axes that
+  // keeps the offset in step (next_row without the offset).
+  RowIndex index = row_index(std::span(dims_).first(outer), begin);
   std::int64_t offset = offset_;
-  std::int64_t rest = begin;
-  for (std::size_t k = outer; k-- > 0;) {
-    index[k] = rest % dims_[k];
-    rest /= dims_[k];
-    offset += index[k] * strides_[k];
-  }
+  for (std::size_t k = 0; k < outer; ++k) offset += index[k] * strides_[k];
   std::byte* out = dst + begin * inner * size;
   for (std::int64_t row = begin; row < end; ++row, out += inner * size) {
     if (stride == 1) {
@@ -149,6 +178,22 @@ void StridedCopy::copy_rows(const std::byte* src, std::byte* dst, std::int64_t b
   }
 }
 
+RowIndex row_index(std::span<const std::int64_t> dims, std::int64_t row) {
+  RowIndex index{};
+  for (std::size_t k = dims.size(); k-- > 0;) {
+    index[k] = row % dims[k];
+    row /= dims[k];
+  }
+  return index;
+}
+
+void next_row(RowIndex& index, std::span<const std::int64_t> dims) {
+  for (std::size_t k = dims.size(); k-- > 0;) {
+    if (++index[k] < dims[k]) return;
+    index[k] = 0;
+  }
+}
+
 void parallel_copy(std::byte* dst, const std::byte* src, std::size_t bytes, ThreadPool& pool) {
   constexpr std::int64_t kChunk = 256 * 1024;
   const auto total = static_cast<std::int64_t>(bytes);
@@ -162,6 +207,16 @@ void parallel_copy(std::byte* dst, const std::byte* src, std::size_t bytes, Thre
     const std::int64_t to = std::min(end * kChunk, total);
     std::memcpy(dst + from, src + from, static_cast<std::size_t>(to - from));
   });
+}
+
+Prepared prepare_strided_copy(DType dtype, Shape out_shape, StridedCopy copy) {
+  Prepared p;
+  p.outputs.push_back({dtype, std::move(out_shape)});
+  p.kernel = make_kernel([copy = std::move(copy)](std::span<const Tensor* const> in,
+                                                  std::span<Tensor* const> out, ThreadPool& pool) {
+    copy.run(in[0]->raw(), out[0]->raw(), pool);
+  });
+  return p;
 }
 
 }  // namespace rknn::sim::ops

@@ -3,6 +3,7 @@
 // prepare_node, so they only say what is wrong.
 #pragma once
 
+#include <array>
 #include <initializer_list>
 #include <memory>
 #include <span>
@@ -52,6 +53,23 @@ void expect_dtype(const InputInfo& input, std::initializer_list<DType> allowed, 
 // Throws Error unless the input has the given rank.
 void expect_rank(const InputInfo& input, std::size_t rank, std::string_view what);
 
+// The values of constant input `index`, which must be 1-D (a shape, axes,
+// starts...); throws like require_constant, and Error for another rank.
+std::vector<std::int64_t> require_constant_ints(std::span<const InputInfo> inputs,
+                                                std::size_t index, std::string_view what);
+
+// Throws unless the input is a float32 vector of `length` values; the message
+// reads "<what> <type> must have shape [length], one value per <per>".
+void expect_per_channel(const InputInfo& input, std::int64_t length, std::string_view what,
+                        std::string_view per);
+
+// The number of spatial axes (1 or 2) of the NCHW input X of a sliding-window
+// op: UnsupportedError naming `op` (e.g. "pooling") for 3-D, Error otherwise.
+std::size_t window_spatial_rank(const InputInfo& x, std::string_view op);
+
+// Run-time tensor `index`, or null when that optional input is absent.
+const Tensor* optional_tensor(std::span<const Tensor* const> in, std::size_t index);
+
 // Copies a strided view of a source buffer into a contiguous destination:
 // for every index i of `shape`, dst[i] = src[offset + sum_k i_k * strides[k]]
 // (element units; a stride may be 0 to broadcast or negative to walk
@@ -81,7 +99,16 @@ class StridedCopy {
   bool empty_ = true;
 };
 
+// A row-major position over the outer axes of a loop over rows, which a
+// parallel task starts at row_index(dims, begin) and advances with next_row.
+using RowIndex = std::array<std::int64_t, StridedCopy::kMaxRank>;
+RowIndex row_index(std::span<const std::int64_t> dims, std::int64_t row);
+void next_row(RowIndex& index, std::span<const std::int64_t> dims);
+
 // memcpy, split over the pool when the copy is large enough to be worth it.
 void parallel_copy(std::byte* dst, const std::byte* src, std::size_t bytes, ThreadPool& pool);
+
+// An op whose one output, of the given type, is `copy` applied to its first input.
+Prepared prepare_strided_copy(DType dtype, Shape out_shape, StridedCopy copy);
 
 }  // namespace rknn::sim::ops

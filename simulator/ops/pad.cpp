@@ -108,12 +108,8 @@ void pad_rows(const PadParams& p, const std::byte* src, std::byte* dst, const st
   const std::size_t outer = p.out_shape.size() - 1;
   const std::int64_t row_elements = p.out_shape.back();
   const auto size = static_cast<std::int64_t>(p.element_size);
-  std::array<std::int64_t, StridedCopy::kMaxRank> index{};
-  std::int64_t rest = begin;
-  for (std::size_t k = outer; k-- > 0;) {
-    index[k] = rest % p.out_shape[k];
-    rest /= p.out_shape[k];
-  }
+  const auto dims = std::span(p.out_shape).first(outer);
+  RowIndex index = row_index(dims, begin);
   for (std::int64_t row = begin; row < end; ++row) {
     std::int64_t offset = 0;
     bool constant_row = false;
@@ -123,17 +119,14 @@ void pad_rows(const PadParams& p, const std::byte* src, std::byte* dst, const st
       offset += s * p.in_strides[k];
     }
     pad_row(p, constant_row ? nullptr : src + offset * size, dst + row * row_elements * size, fill);
-    for (std::size_t k = outer; k-- > 0;) {
-      if (++index[k] < p.out_shape[k]) break;
-      index[k] = 0;
-    }
+    next_row(index, dims);
   }
 }
 
 void run_pad(const PadParams& p, std::span<const Tensor* const> in, Tensor& out, ThreadPool& pool) {
   // The constant: input 2 if present and not empty, else zero.
   std::array<std::byte, 8> fill{};
-  const Tensor* value = in.size() > 2 ? in[2] : nullptr;
+  const Tensor* value = optional_tensor(in, 2);
   if (value && value->element_count() > 0) std::memcpy(fill.data(), value->raw(), p.element_size);
   const std::int64_t rows = element_count(p.out_shape) / std::max<std::int64_t>(p.out_shape.back(), 1);
   if (p.out_shape.back() == 0) return;

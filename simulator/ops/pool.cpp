@@ -12,21 +12,10 @@ namespace {
 
 using reference::PoolParams;
 
-std::size_t spatial_rank(const InputInfo& x) {
-  const std::size_t rank = x.type.shape.size();
-  if (rank == 5) {
-    throw UnsupportedError("3-D pooling (X " + x.type.to_string() + ") is not supported");
-  }
-  if (rank != 3 && rank != 4) {
-    throw Error("X must have rank 3 (1-D) or 4 (2-D), got " + x.type.to_string());
-  }
-  return rank - 2;
-}
-
 // Decodes the window attributes; returns the output shape.
 Shape decode_window(const OpNode& node, const InputInfo& x, PoolParams& p) {
   expect_dtype(x, {DType::kFloat32}, "X");
-  const std::size_t rank = spatial_rank(x);
+  const std::size_t rank = window_spatial_rank(x, "pooling");
   const Shape& xs = x.type.shape;
   const reference::WindowAttrs wa = reference::read_window_attrs(node.attrs, rank, {});
   const bool ceil_mode = node.attrs.get_int("ceil_mode", 0) != 0;
@@ -36,9 +25,9 @@ Shape decode_window(const OpNode& node, const InputInfo& x, PoolParams& p) {
     const reference::WindowAxis a =
         reference::forward_window_axis(xs[2 + i], wa.kernel[i], wa.strides[i], wa.dilations[i],
                                        wa.pads[i], wa.pads[rank + i], wa.auto_pad, ceil_mode);
-    p.set_axis(
-        rank, i,
-        {xs[2 + i], a.out, wa.kernel[i], wa.strides[i], wa.dilations[i], a.pad_begin, a.pad_end});
+    p.set_axis(rank, i,
+               {xs[2 + i], a.out, wa.kernel[i], wa.strides[i], wa.dilations[i], a.pad_begin},
+               a.pad_end);
     out.push_back(a.out);
   }
   return out;
@@ -53,6 +42,26 @@ Shape global_output_shape(const InputInfo& x) {
   out[0] = xs[0];
   out[1] = xs[1];
   return out;
+}
+
+// GlobalAveragePool and GlobalMaxPool: `reduce` turns each N*C plane into one value.
+using GlobalPool = void (*)(std::int64_t planes, std::int64_t plane_size, const float* x, float* y,
+                            ThreadPool& pool);
+
+Prepared prepare_global_pool(std::span<const InputInfo> inputs, GlobalPool reduce) {
+  expect_input_count(inputs, 1, 1);
+  const Shape out = global_output_shape(inputs[0]);
+  const Shape& xs = inputs[0].type.shape;
+  const std::int64_t planes = xs[0] * xs[1];
+  const std::int64_t plane_size = planes == 0 ? 0 : element_count(xs) / planes;
+  Prepared prepared;
+  prepared.outputs.push_back({DType::kFloat32, out});
+  prepared.kernel =
+      make_kernel([planes, plane_size, reduce](std::span<const Tensor* const> in,
+                                               std::span<Tensor* const> o, ThreadPool& pool) {
+        reduce(planes, plane_size, in[0]->data<float>(), o[0]->data<float>(), pool);
+      });
+  return prepared;
 }
 
 }  // namespace
@@ -97,35 +106,12 @@ Prepared prepare_average_pool(const OpNode& node, std::span<const InputInfo> inp
 
 Prepared prepare_global_average_pool(const OpNode&, std::span<const InputInfo> inputs,
                                      const KernelOptions&) {
-  expect_input_count(inputs, 1, 1);
-  const Shape out = global_output_shape(inputs[0]);
-  const Shape& xs = inputs[0].type.shape;
-  const std::int64_t planes = xs[0] * xs[1];
-  const std::int64_t plane_size = planes == 0 ? 0 : element_count(xs) / planes;
-  Prepared prepared;
-  prepared.outputs.push_back({DType::kFloat32, out});
-  prepared.kernel = make_kernel([planes, plane_size](std::span<const Tensor* const> in,
-                                                     std::span<Tensor* const> o, ThreadPool& pool) {
-    reference::global_average_pool(planes, plane_size, in[0]->data<float>(), o[0]->data<float>(),
-                                   pool);
-  });
-  return prepared;
+  return prepare_global_pool(inputs, reference::global_average_pool);
 }
 
 Prepared prepare_global_max_pool(const OpNode&, std::span<const InputInfo> inputs,
                                  const KernelOptions&) {
-  expect_input_count(inputs, 1, 1);
-  const Shape out = global_output_shape(inputs[0]);
-  const Shape& xs = inputs[0].type.shape;
-  const std::int64_t planes = xs[0] * xs[1];
-  const std::int64_t plane_size = planes == 0 ? 0 : element_count(xs) / planes;
-  Prepared prepared;
-  prepared.outputs.push_back({DType::kFloat32, out});
-  prepared.kernel = make_kernel([planes, plane_size](std::span<const Tensor* const> in,
-                                                     std::span<Tensor* const> o, ThreadPool& pool) {
-    reference::global_max_pool(planes, plane_size, in[0]->data<float>(), o[0]->data<float>(), pool);
-  });
-  return prepared;
+  return prepare_global_pool(inputs, reference::global_max_pool);
 }
 
 }  // namespace rknn::sim::ops

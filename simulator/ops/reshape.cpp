@@ -79,11 +79,9 @@ std::vector<int> read_axes(const Tensor& axes, std::size_t rank) {
 
 Prepared prepare_reshape(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
   expect_input_count(inputs, 2, 2);
-  const Tensor& shape = require_constant(inputs, 1, "shape");
-  if (shape.shape().size() != 1) throw Error("shape must be 1-D, got " + shape.type().to_string());
+  const std::vector<std::int64_t> shape = require_constant_ints(inputs, 1, "shape");
   const bool allow_zero = node.attrs.get_int("allowzero", 0) != 0;
-  return copy_with_shape(inputs[0].type.dtype,
-                         resolve_reshape(inputs[0].type.shape, shape.to_int64_vector(), allow_zero));
+  return copy_with_shape(inputs[0].type.dtype, resolve_reshape(inputs[0].type.shape, shape, allow_zero));
 }
 
 Prepared prepare_flatten(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {

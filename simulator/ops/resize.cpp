@@ -385,12 +385,8 @@ void resize_rows(const ResizeParams& p, const std::byte* src, const float* src_f
                  float* dst_float, std::int64_t begin, std::int64_t end) {
   const std::size_t outer = p.out_shape.size() - 1;
   const std::int64_t width = p.out_shape.back();
-  std::array<std::int64_t, StridedCopy::kMaxRank> index{};
-  std::int64_t rest = begin;
-  for (std::size_t k = outer; k-- > 0;) {
-    index[k] = rest % p.out_shape[k];
-    rest /= p.out_shape[k];
-  }
+  const auto dims = std::span(p.out_shape).first(outer);
+  RowIndex index = row_index(dims, begin);
   std::array<Level, StridedCopy::kMaxRank> levels{};
   for (std::int64_t row = begin; row < end; ++row) {
     // The outer axes: single taps fold into the base offset, others become levels.
@@ -413,10 +409,7 @@ void resize_rows(const ResizeParams& p, const std::byte* src, const float* src_f
     } else {
       gather_row_any(p, src, base, dst + row * width * static_cast<std::int64_t>(p.element_size));
     }
-    for (std::size_t k = outer; k-- > 0;) {
-      if (++index[k] < p.out_shape[k]) break;
-      index[k] = 0;
-    }
+    next_row(index, dims);
   }
 }
 

@@ -38,26 +38,19 @@ AxisRange clamp_range(std::int64_t start, std::int64_t end, std::int64_t step, s
   return r;
 }
 
-std::vector<std::int64_t> read_constant_ints(std::span<const InputInfo> inputs, std::size_t index,
-                                             std::string_view what) {
-  const Tensor& t = require_constant(inputs, index, what);
-  if (t.shape().size() != 1) throw Error(std::string(what) + " must be 1-D, got " + t.type().to_string());
-  return t.to_int64_vector();
-}
-
 }  // namespace
 
 Prepared prepare_slice(const OpNode&, std::span<const InputInfo> inputs, const KernelOptions&) {
   expect_input_count(inputs, 3, 5);
   const TensorType& in = inputs[0].type;
   const std::size_t rank = in.shape.size();
-  const std::vector<std::int64_t> starts = read_constant_ints(inputs, 1, "starts");
-  const std::vector<std::int64_t> ends = read_constant_ints(inputs, 2, "ends");
+  const std::vector<std::int64_t> starts = require_constant_ints(inputs, 1, "starts");
+  const std::vector<std::int64_t> ends = require_constant_ints(inputs, 2, "ends");
   const std::size_t n = starts.size();
   std::vector<std::int64_t> axes(n), steps(n, 1);
   for (std::size_t i = 0; i < n; ++i) axes[i] = static_cast<std::int64_t>(i);
-  if (optional_input(inputs, 3)) axes = read_constant_ints(inputs, 3, "axes");
-  if (optional_input(inputs, 4)) steps = read_constant_ints(inputs, 4, "steps");
+  if (optional_input(inputs, 3)) axes = require_constant_ints(inputs, 3, "axes");
+  if (optional_input(inputs, 4)) steps = require_constant_ints(inputs, 4, "steps");
   if (ends.size() != n || axes.size() != n || steps.size() != n) {
     throw Error("starts, ends, axes and steps must have the same length, got " + std::to_string(n) + ", " +
                 std::to_string(ends.size()) + ", " + std::to_string(axes.size()) + ", " +
@@ -83,12 +76,7 @@ Prepared prepare_slice(const OpNode&, std::span<const InputInfo> inputs, const K
     offset += ranges[k].start * in_strides[k];
   }
   StridedCopy copy(out_shape, strides, offset, dtype_size(in.dtype));
-  Prepared p;
-  p.outputs.push_back({in.dtype, std::move(out_shape)});
-  p.kernel = make_kernel(
-      [copy = std::move(copy)](std::span<const Tensor* const> in_tensors, std::span<Tensor* const> out,
-                               ThreadPool& pool) { copy.run(in_tensors[0]->raw(), out[0]->raw(), pool); });
-  return p;
+  return prepare_strided_copy(in.dtype, std::move(out_shape), std::move(copy));
 }
 
 }  // namespace rknn::sim::ops

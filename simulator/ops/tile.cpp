@@ -25,12 +25,7 @@ Prepared prepare_tile(const OpNode&, std::span<const InputInfo> inputs, const Ke
     view_strides.insert(view_strides.end(), {0, in_strides[k]});
   }
   StridedCopy copy(view_shape, view_strides, 0, dtype_size(in.dtype));
-  Prepared p;
-  p.outputs.push_back({in.dtype, std::move(out_shape)});
-  p.kernel = make_kernel(
-      [copy = std::move(copy)](std::span<const Tensor* const> in_tensors, std::span<Tensor* const> out,
-                               ThreadPool& pool) { copy.run(in_tensors[0]->raw(), out[0]->raw(), pool); });
-  return p;
+  return prepare_strided_copy(in.dtype, std::move(out_shape), std::move(copy));
 }
 
 }  // namespace rknn::sim::ops

@@ -32,12 +32,7 @@ Prepared prepare_transpose(const OpNode& node, std::span<const InputInfo> inputs
     strides[k] = in_strides[static_cast<std::size_t>(perm[k])];
   }
   StridedCopy copy(out_shape, strides, 0, dtype_size(in.dtype));
-  Prepared p;
-  p.outputs.push_back({in.dtype, std::move(out_shape)});
-  p.kernel = make_kernel(
-      [copy = std::move(copy)](std::span<const Tensor* const> in_tensors, std::span<Tensor* const> out,
-                               ThreadPool& pool) { copy.run(in_tensors[0]->raw(), out[0]->raw(), pool); });
-  return p;
+  return prepare_strided_copy(in.dtype, std::move(out_shape), std::move(copy));
 }
 
 }  // namespace rknn::sim::ops

@@ -4,8 +4,17 @@
 
 #include "rknn/sim/error.h"
 #include "rknn/sim/evaluate.h"
+#include "rknn/sim/half.h"
 
 namespace rknn::sim {
+namespace {
+
+void round_to_half(Tensor& t) {
+  if (t.dtype() != DType::kFloat32) return;
+  for (float& v : t.values<float>()) v = half_to_float(float_to_half(v));
+}
+
+}  // namespace
 
 Executor::Executor(Program program, ExecutorOptions options)
     : program_(std::move(program)), options_(options),
@@ -92,6 +101,11 @@ std::vector<Tensor> Executor::run(std::span<const Tensor> inputs) {
     for (int index : pn.outputs) out.push_back(index >= 0 ? &values_[static_cast<std::size_t>(index)] : nullptr);
     const auto start = std::chrono::steady_clock::now();
     kernels_[n]->run(in, out, *pool_);
+    if (options_.float16) {
+      for (Tensor* t : out) {
+        if (t) round_to_half(*t);
+      }
+    }
     const auto stop = std::chrono::steady_clock::now();
     timings_[n] = {pn.node.name, pn.node.op,
                    std::chrono::duration<double, std::micro>(stop - start).count()};

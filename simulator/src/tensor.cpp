@@ -14,7 +14,15 @@ std::string TensorType::to_string() const {
 }
 
 void Tensor::AlignedDelete::operator()(std::byte* p) const {
-  ::operator delete[](p, std::align_val_t{kAlignment});
+  if (owned) ::operator delete[](p, std::align_val_t{kAlignment});
+}
+
+Tensor Tensor::borrow(TensorType type, const std::byte* data) {
+  Tensor t;
+  t.type_ = std::move(type);
+  // Kernels never write constants; the const is restored by every accessor they use.
+  t.data_ = std::unique_ptr<std::byte[], AlignedDelete>(const_cast<std::byte*>(data), AlignedDelete{false});
+  return t;
 }
 
 Tensor::Tensor(TensorType type) : type_(std::move(type)) {

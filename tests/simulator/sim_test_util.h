@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstring>
+#include <initializer_list>
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rknn/sim/executor.h"
@@ -78,6 +80,20 @@ inline Tensor float_tensor(Shape shape, std::vector<float> values) {
 
 inline Tensor int64_tensor(Shape shape, std::vector<std::int64_t> values) {
   return make_int64_tensor(values, std::move(shape));
+}
+
+// 0, 1, 2, ... (from `start`) in the given shape.
+inline Tensor iota(Shape shape, float start = 0.0f) {
+  Tensor t(DType::kFloat32, std::move(shape));
+  float v = start;
+  for (float& x : t.values<float>()) x = v++;
+  return t;
+}
+
+inline Attributes attrs(std::initializer_list<std::pair<std::string, AttrValue>> list) {
+  Attributes a;
+  for (const auto& [name, value] : list) a.set(name, value);
+  return a;
 }
 
 inline OpNode make_node(std::string op, Attributes attrs = {}, std::size_t output_count = 1) {

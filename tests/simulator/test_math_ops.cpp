@@ -15,15 +15,8 @@
 namespace rknn::sim {
 namespace {
 
-using testing::absent;
-using testing::constant;
-using testing::float_tensor;
-using testing::int64_tensor;
-using testing::make_node;
-using testing::OpInput;
-using testing::random_tensor;
-using testing::run_op;
-using testing::runtime;
+// Helpers from sim_test_util.h: run_op, runtime, constant, absent, make_node, attrs, iota, ...
+using namespace testing;
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();
@@ -63,12 +56,6 @@ Tensor run1(const OpNode& node, const std::vector<OpInput>& inputs, ExecutorOpti
   return run_op(node, inputs, options).at(0);
 }
 
-Attributes attrs_of(std::initializer_list<std::pair<std::string, AttrValue>> list) {
-  Attributes a;
-  for (const auto& [name, value] : list) a.set(name, value);
-  return a;
-}
-
 // Runs a node with the fast kernels and with the reference kernels, and with
 // 1, 2 and 3 threads; all results must have identical bytes.
 void expect_same_bytes_everywhere(const OpNode& node, const std::vector<OpInput>& inputs) {
@@ -104,14 +91,14 @@ struct UnaryCase {
 TEST(Unary, FloatOpsMatchHandComputedValues) {
   const std::vector<UnaryCase> cases = {
       {"Relu", {}, {-1, 0, 2.5f, kNaN}, {0, 0, 2.5f, kNaN}},
-      {"LeakyRelu", attrs_of({{"alpha", 0.1f}}), {-2, 3}, {-0.2f, 3}},
+      {"LeakyRelu", attrs({{"alpha", 0.1f}}), {-2, 3}, {-0.2f, 3}},
       {"LeakyRelu", {}, {-1}, {-0.01f}},
       {"Sigmoid", {}, {0, 1, -1, -100}, {0.5f, 0.7310585786f, 0.2689414214f, 0}},
       {"Tanh", {}, {0.5f, -0.5f}, {0.4621171573f, -0.4621171573f}},
       {"HardSigmoid", {}, {-3, 0, 1, 3}, {0, 0.5f, 0.7f, 1}},
-      {"HardSigmoid", attrs_of({{"alpha", 0.5f}, {"beta", 0.6f}}), {-1, 0, 1}, {0.1f, 0.6f, 1}},
+      {"HardSigmoid", attrs({{"alpha", 0.5f}, {"beta", 0.6f}}), {-1, 0, 1}, {0.1f, 0.6f, 1}},
       {"HardSwish", {}, {-4, 1, 4}, {0, 0.6666667f, 4}},
-      {"Elu", attrs_of({{"alpha", 2.0f}}), {-1, 2}, {-1.2642411177f, 2}},
+      {"Elu", attrs({{"alpha", 2.0f}}), {-1, 2}, {-1.2642411177f, 2}},
       {"Selu", {}, {-1, 0, 2}, {-1.1113307f, 0, 2.1014020443f}},
       {"Softplus", {}, {0, 100, -20}, {0.6931471806f, 100, 2.0611536e-09f}},
       {"Softsign", {}, {3, -1}, {0.75f, -0.5f}},
@@ -204,14 +191,8 @@ TEST(Unary, SameBytesForAnyThreadCount) {
 
 // ---- Binary ----------------------------------------------------------------
 
-std::vector<float> iota(std::int64_t n, float start = 0) {
-  std::vector<float> v(static_cast<std::size_t>(n));
-  for (float& x : v) x = start++;
-  return v;
-}
-
 TEST(Binary, AddBroadcasts234With31) {
-  const Tensor a = float_tensor({2, 3, 4}, iota(24));
+  const Tensor a = iota({2, 3, 4});
   const Tensor b = float_tensor({3, 1}, {100, 200, 300});
   std::vector<float> want(24);
   for (int i = 0; i < 2; ++i) {
@@ -279,7 +260,7 @@ TEST(Binary, PowWithFloatAndIntegerExponents) {
 
 TEST(Binary, NonBroadcastableShapesNameBothShapes) {
   const std::string message =
-      error_of(make_node("Add"), {runtime(float_tensor({2, 3}, iota(6))), runtime(float_tensor({4}, iota(4)))});
+      error_of(make_node("Add"), {runtime(iota({2, 3})), runtime(iota({4}))});
   EXPECT_NE(message.find("[2,3]"), std::string::npos) << message;
   EXPECT_NE(message.find("[4]"), std::string::npos) << message;
   EXPECT_NE(message.find("test_Add"), std::string::npos) << message;
@@ -393,7 +374,7 @@ TEST(PRelu, SlopeBroadcastsToX) {
 
 TEST(PRelu, SlopeMustNotGrowX) {
   const std::string message =
-      error_of(make_node("PRelu"), {runtime(float_tensor({3}, {1, 2, 3})), constant(float_tensor({2, 3}, iota(6)))});
+      error_of(make_node("PRelu"), {runtime(float_tensor({3}, {1, 2, 3})), constant(iota({2, 3}))});
   EXPECT_NE(message.find("[2,3]"), std::string::npos) << message;
   EXPECT_EQ(message.find("unsupported"), std::string::npos) << message;
 }
@@ -408,7 +389,7 @@ OpNode reduce_node(const std::string& op, std::vector<std::int64_t> axes, std::i
 }
 
 TEST(Reduce, SumWithAxesInputAndKeepdims) {
-  const Tensor x = float_tensor({2, 3, 4}, iota(24));
+  const Tensor x = iota({2, 3, 4});
   Attributes keep;
   keep.set("keepdims", std::int64_t{1});
   // Sum over axis 1: out[i,k] = sum_j (12i + 4j + k) = 36i + 12 + 3k.
@@ -460,7 +441,7 @@ TEST(Reduce, IntegerSumMaxMin) {
 }
 
 TEST(Reduce, BadAxesAreErrors) {
-  const Tensor x = float_tensor({2, 3}, iota(6));
+  const Tensor x = iota({2, 3});
   const std::string range = error_of(reduce_node("ReduceMean", {2}, 1), {runtime(x)});
   EXPECT_NE(range.find("out of range"), std::string::npos) << range;
   EXPECT_EQ(range.find("unsupported"), std::string::npos) << range;
@@ -520,7 +501,7 @@ TEST(Softmax, LargeValuesStayFinite) {
 TEST(Softmax, BadAxisAndTypeAreRejected) {
   Attributes axis;
   axis.set("axis", std::int64_t{2});
-  const std::string message = error_of(make_node("Softmax", axis), {runtime(float_tensor({2, 2}, iota(4)))});
+  const std::string message = error_of(make_node("Softmax", axis), {runtime(iota({2, 2}))});
   EXPECT_NE(message.find("out of range"), std::string::npos) << message;
   EXPECT_THROW(run_op(make_node("Softmax"), {runtime(int64_tensor({2}, {1, 2}))}), UnsupportedError);
 }

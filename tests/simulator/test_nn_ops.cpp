@@ -16,31 +16,10 @@
 namespace rknn::sim {
 namespace {
 
-using testing::absent;
-using testing::constant;
-using testing::float_tensor;
-using testing::int64_tensor;
-using testing::make_node;
-using testing::OpInput;
-using testing::random_tensor;
-using testing::run_op;
-using testing::runtime;
+// Helpers from sim_test_util.h: run_op, runtime, constant, absent, make_node, attrs, iota, ...
+using namespace testing;
 
 using Ints = std::vector<std::int64_t>;
-
-Attributes attrs(std::initializer_list<std::pair<std::string, AttrValue>> list) {
-  Attributes a;
-  for (const auto& [name, value] : list) a.set(name, value);
-  return a;
-}
-
-// 0, 1, 2, ... in the given shape.
-Tensor iota(Shape shape, float start = 0.0f) {
-  Tensor t(DType::kFloat32, std::move(shape));
-  float v = start;
-  for (float& x : t.values<float>()) x = v++;
-  return t;
-}
 
 Tensor filled(Shape shape, float value) {
   Tensor t(DType::kFloat32, std::move(shape));

@@ -14,14 +14,8 @@
 namespace rknn::sim {
 namespace {
 
-using testing::absent;
-using testing::constant;
-using testing::float_tensor;
-using testing::int64_tensor;
-using testing::make_node;
-using testing::OpInput;
-using testing::run_op;
-using testing::runtime;
+// Helpers from sim_test_util.h: run_op, runtime, constant, absent, make_node, attrs, iota, ...
+using namespace testing;
 
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kInt64Min = std::numeric_limits<std::int64_t>::min();
@@ -45,13 +39,6 @@ std::vector<T> stored(const Tensor& t) {
 std::vector<float> floats(const Tensor& t) { return stored<float>(t); }
 std::vector<std::int64_t> ints(const Tensor& t) { return stored<std::int64_t>(t); }
 
-Tensor iota_float(Shape shape, float start = 0.0f) {
-  Tensor t(DType::kFloat32, std::move(shape));
-  float v = start;
-  for (float& x : t.values<float>()) x = v++;
-  return t;
-}
-
 Tensor iota_int64(Shape shape, std::int64_t start = 0) {
   Tensor t(DType::kInt64, std::move(shape));
   std::int64_t v = start;
@@ -59,10 +46,8 @@ Tensor iota_int64(Shape shape, std::int64_t start = 0) {
   return t;
 }
 
-OpNode node_with(std::string op, std::initializer_list<std::pair<std::string, AttrValue>> attrs) {
-  Attributes a;
-  for (const auto& [name, value] : attrs) a.set(name, value);
-  return make_node(std::move(op), std::move(a));
+OpNode node_with(std::string op, std::initializer_list<std::pair<std::string, AttrValue>> list) {
+  return make_node(std::move(op), attrs(list));
 }
 
 void expect_floats_near(const Tensor& t, Shape shape, const std::vector<float>& expected,
@@ -107,7 +92,7 @@ TEST(Concat, MismatchedInputsAreAnError) {
 // ---- Reshape, Flatten, Squeeze, Unsqueeze -------------------------------
 
 TEST(Reshape, CopiesZeroDimsAndInfersMinusOne) {
-  const Tensor in = iota_float({2, 3, 4});
+  const Tensor in = iota({2, 3, 4});
   const auto out = run_op(make_node("Reshape"), {runtime(in), constant(int64_tensor({2}, {0, -1}))});
   EXPECT_EQ(out[0].shape(), (Shape{2, 12}));
   EXPECT_EQ(floats(out[0]), floats(in));
@@ -128,7 +113,7 @@ TEST(Reshape, AllowZeroKeepsALiteralZero) {
 }
 
 TEST(Reshape, ImpossibleShapesAreAnError) {
-  const Tensor in = iota_float({2, 3});
+  const Tensor in = iota({2, 3});
   for (const std::vector<std::int64_t>& shape :
        {std::vector<std::int64_t>{4, -1}, {5}, {-1, -1}, {2, -2}, {0, 0, 0}}) {
     EXPECT_THROW(
@@ -140,12 +125,12 @@ TEST(Reshape, ImpossibleShapesAreAnError) {
 }
 
 TEST(Reshape, RuntimeShapeIsUnsupported) {
-  EXPECT_THROW(run_op(make_node("Reshape"), {runtime(iota_float({2, 3})), runtime(int64_tensor({1}, {6}))}),
+  EXPECT_THROW(run_op(make_node("Reshape"), {runtime(iota({2, 3})), runtime(int64_tensor({1}, {6}))}),
                UnsupportedError);
 }
 
 TEST(Flatten, SplitsTheShapeAtTheAxis) {
-  const Tensor in = iota_float({2, 3, 4});
+  const Tensor in = iota({2, 3, 4});
   EXPECT_EQ(run_op(node_with("Flatten", {{"axis", std::int64_t{0}}}), {runtime(in)})[0].shape(),
             (Shape{1, 24}));
   EXPECT_EQ(run_op(make_node("Flatten"), {runtime(in)})[0].shape(), (Shape{2, 12}));
@@ -170,7 +155,7 @@ TEST(Squeeze, NonUnitAxisIsAnError) {
 }
 
 TEST(Unsqueeze, InsertsAxesCountedInTheOutputRank) {
-  const Tensor in = iota_float({2, 3});
+  const Tensor in = iota({2, 3});
   // Output rank 4: -1 is axis 3.
   const auto out = run_op(make_node("Unsqueeze"), {runtime(in), constant(int64_tensor({2}, {-1, 0}))});
   EXPECT_EQ(out[0].shape(), (Shape{1, 2, 3, 1}));
@@ -212,7 +197,7 @@ TEST(Transpose, NchwToNhwcForInt64AndUInt8) {
 
 TEST(Transpose, LargeTensorMatchesNaiveIndexingOnAnyThreadCount) {
   const Shape shape{3, 17, 33, 9};
-  const Tensor in = testing::random_tensor(shape, 7);
+  const Tensor in = random_tensor(shape, 7);
   const std::vector<std::int64_t> perm{2, 0, 3, 1};
   const std::vector<std::int64_t> s = strides_of(shape);
   std::vector<float> expected;
@@ -230,10 +215,10 @@ TEST(Transpose, LargeTensorMatchesNaiveIndexingOnAnyThreadCount) {
 
 TEST(Transpose, InvalidPermIsAnError) {
   EXPECT_THROW(run_op(node_with("Transpose", {{"perm", std::vector<std::int64_t>{0, 0}}}),
-                      {runtime(iota_float({2, 2}))}),
+                      {runtime(iota({2, 2}))}),
                Error);
   EXPECT_THROW(run_op(node_with("Transpose", {{"perm", std::vector<std::int64_t>{1, 0, 2}}}),
-                      {runtime(iota_float({2, 2}))}),
+                      {runtime(iota({2, 2}))}),
                Error);
 }
 
@@ -263,28 +248,28 @@ TEST(Slice, NegativeStepsWalkBackwardsWithClampedEnds) {
 TEST(Slice, TwoAxesWithNegativeAxisAndStep) {
   // data 3x4 = 0..11; rows 0, 2 (step 2, end INT64_MAX); columns 3, 2, 1 (axis -1, step -1).
   const auto out =
-      run_op(make_node("Slice"), slice_inputs(iota_float({3, 4}), {0, 3}, {kInt64Max, 0}, {0, -1}, {2, -1}));
+      run_op(make_node("Slice"), slice_inputs(iota({3, 4}), {0, 3}, {kInt64Max, 0}, {0, -1}, {2, -1}));
   expect_floats_near(out[0], {2, 3}, {3, 2, 1, 11, 10, 9});
 }
 
 TEST(Slice, DefaultAxesAndStepsAndOutOfRangeStarts) {
   // ONNX test_slice_start_out_of_bounds: start 1000 on a dim of 10 gives nothing.
   const auto empty = run_op(
-      make_node("Slice"), {runtime(iota_float({20, 10, 5})), constant(int64_tensor({1}, {1000})),
+      make_node("Slice"), {runtime(iota({20, 10, 5})), constant(int64_tensor({1}, {1000})),
                            constant(int64_tensor({1}, {1000})), constant(int64_tensor({1}, {1})), absent()});
   EXPECT_EQ(empty[0].shape(), (Shape{20, 0, 5}));
   // starts [-100, 1], ends [100, -1] on axes 0, 1 by default: all rows, columns 1..2.
   const auto out =
-      run_op(make_node("Slice"), {runtime(iota_float({2, 4})), constant(int64_tensor({2}, {-100, 1})),
+      run_op(make_node("Slice"), {runtime(iota({2, 4})), constant(int64_tensor({2}, {-100, 1})),
                                   constant(int64_tensor({2}, {100, -1}))});
   expect_floats_near(out[0], {2, 2}, {1, 2, 5, 6});
 }
 
 TEST(Slice, ZeroStepAndRuntimeStartsAreRejected) {
-  EXPECT_THROW(run_op(make_node("Slice"), slice_inputs(iota_float({4}), {0}, {4}, {0}, {0})), Error);
-  EXPECT_THROW(run_op(make_node("Slice"), slice_inputs(iota_float({4}), {0, 0}, {4, 4}, {0, 0}, {1, 1})),
+  EXPECT_THROW(run_op(make_node("Slice"), slice_inputs(iota({4}), {0}, {4}, {0}, {0})), Error);
+  EXPECT_THROW(run_op(make_node("Slice"), slice_inputs(iota({4}), {0, 0}, {4, 4}, {0, 0}, {1, 1})),
                Error);
-  EXPECT_THROW(run_op(make_node("Slice"), {runtime(iota_float({4})), runtime(int64_tensor({1}, {0})),
+  EXPECT_THROW(run_op(make_node("Slice"), {runtime(iota({4})), runtime(int64_tensor({1}, {0})),
                                            constant(int64_tensor({1}, {2}))}),
                UnsupportedError);
 }
@@ -293,7 +278,7 @@ TEST(Slice, ZeroStepAndRuntimeStartsAreRejected) {
 
 TEST(Split, VariableSizesAlongAxis1) {
   const auto out = run_op(node_with("Split", {{"axis", std::int64_t{1}}}),
-                          {runtime(iota_float({2, 5})), constant(int64_tensor({2}, {2, 3}))});
+                          {runtime(iota({2, 5})), constant(int64_tensor({2}, {2, 3}))});
   ASSERT_EQ(out.size(), 2u);
   expect_floats_near(out[0], {2, 2}, {0, 1, 5, 6});
   expect_floats_near(out[1], {2, 3}, {2, 3, 4, 7, 8, 9});
@@ -308,11 +293,11 @@ TEST(Split, EqualPartsFromNumOutputs) {
 }
 
 TEST(Split, UnevenOrMismatchedSplitsAreAnError) {
-  EXPECT_THROW(run_op(node_with("Split", {{"num_outputs", std::int64_t{2}}}), {runtime(iota_float({5}))}),
+  EXPECT_THROW(run_op(node_with("Split", {{"num_outputs", std::int64_t{2}}}), {runtime(iota({5}))}),
                Error);
-  EXPECT_THROW(run_op(make_node("Split"), {runtime(iota_float({5})), constant(int64_tensor({2}, {2, 2}))}),
+  EXPECT_THROW(run_op(make_node("Split"), {runtime(iota({5})), constant(int64_tensor({2}, {2, 2}))}),
                Error);
-  EXPECT_THROW(run_op(make_node("Split", {}, 2), {runtime(iota_float({5}))}), Error);  // 5 into 2 outputs
+  EXPECT_THROW(run_op(make_node("Split", {}, 2), {runtime(iota({5}))}), Error);  // 5 into 2 outputs
 }
 
 TEST(Split, EqualPartsFromTheNodesOutputCount) {
@@ -366,7 +351,7 @@ TEST(Pad, NegativePadsCrop) {
   EXPECT_EQ(ints(edge[0]), (std::vector<std::int64_t>{1, 1, 1, 2, 3}));
   // 2-D: drop the first row and last column, pad one column of 7 on the left.
   const auto both =
-      run_op(make_node("Pad"), {runtime(iota_float({3, 3})), constant(int64_tensor({4}, {-1, 1, 0, -1})),
+      run_op(make_node("Pad"), {runtime(iota({3, 3})), constant(int64_tensor({4}, {-1, 1, 0, -1})),
                                 constant(float_tensor({}, {7}))});
   expect_floats_near(both[0], {2, 3}, {7, 3, 4, 7, 6, 7});
   EXPECT_THROW(run_op(make_node("Pad"), {runtime(in), constant(int64_tensor({2}, {-3, -3}))}), Error);
@@ -381,7 +366,7 @@ TEST(Pad, RuntimePadsAreUnsupportedAndWrongLengthIsAnError) {
 // ---- Resize -------------------------------------------------------------
 
 Tensor resize_2x2() { return float_tensor({1, 1, 2, 2}, {1, 2, 3, 4}); }
-Tensor resize_4x4() { return iota_float({1, 1, 4, 4}, 1.0f); }
+Tensor resize_4x4() { return iota({1, 1, 4, 4}, 1.0f); }
 
 std::vector<Tensor> resize_scales(const Tensor& x, std::vector<float> scales, std::string mode,
                                   std::string coordinates, std::string nearest = "round_prefer_floor") {
@@ -526,7 +511,7 @@ TEST(Resize, TfCropAndResizeExtrapolatesOutsideTheRoi) {
 }
 
 TEST(Resize, ResultDoesNotDependOnTheThreadCount) {
-  const Tensor x = testing::random_tensor({2, 3, 37, 29}, 11);
+  const Tensor x = random_tensor({2, 3, 37, 29}, 11);
   const OpNode node = node_with("Resize", {{"mode", std::string("linear")}});
   const std::vector<OpInput> inputs{runtime(x), absent(), absent(),
                                     constant(int64_tensor({4}, {2, 3, 61, 80}))};
@@ -561,10 +546,10 @@ TEST(Tile, RepeatsEveryAxis) {
       run_op(make_node("Tile"), {runtime(typed_tensor<std::uint8_t>(DType::kUInt8, {1, 3}, {7, 8, 9})),
                                  constant(int64_tensor({2}, {2, 1}))});
   EXPECT_EQ(stored<std::uint8_t>(bytes[0]), (std::vector<std::uint8_t>{7, 8, 9, 7, 8, 9}));
-  EXPECT_EQ(run_op(make_node("Tile"), {runtime(iota_float({2, 3})), constant(int64_tensor({2}, {0, 1}))})[0]
+  EXPECT_EQ(run_op(make_node("Tile"), {runtime(iota({2, 3})), constant(int64_tensor({2}, {0, 1}))})[0]
                 .shape(),
             (Shape{0, 3}));
-  EXPECT_THROW(run_op(make_node("Tile"), {runtime(iota_float({2, 3})), constant(int64_tensor({1}, {2}))}),
+  EXPECT_THROW(run_op(make_node("Tile"), {runtime(iota({2, 3})), constant(int64_tensor({1}, {2}))}),
                Error);
 }
 
@@ -579,7 +564,7 @@ TEST(Expand, BroadcastsBothWays) {
   const auto same =
       run_op(make_node("Expand"), {runtime(int64_tensor({2, 1}, {5, 6})), constant(int64_tensor({1}, {3}))});
   EXPECT_EQ(ints(same[0]), (std::vector<std::int64_t>{5, 5, 5, 6, 6, 6}));
-  EXPECT_THROW(run_op(make_node("Expand"), {runtime(iota_float({3})), constant(int64_tensor({1}, {4}))}),
+  EXPECT_THROW(run_op(make_node("Expand"), {runtime(iota({3})), constant(int64_tensor({1}, {4}))}),
                Error);
 }
 
@@ -604,7 +589,7 @@ TEST(Gather, OutOfRangeIndexWritesZeros) {
   const auto out = run_op(make_node("Gather"), {runtime(int64_tensor({2, 2}, {1, 2, 3, 4})),
                                                 runtime(int64_tensor({3}, {1, 2, -3}))});
   EXPECT_EQ(ints(out[0]), (std::vector<std::int64_t>{3, 4, 0, 0, 0, 0}));
-  EXPECT_THROW(run_op(make_node("Gather"), {runtime(iota_float({2})), runtime(float_tensor({1}, {0}))}),
+  EXPECT_THROW(run_op(make_node("Gather"), {runtime(iota({2})), runtime(float_tensor({1}, {0}))}),
                UnsupportedError);
 }
 
@@ -658,15 +643,15 @@ TEST(Cast, IntegersWrapAndBoolIsNonZero) {
 }
 
 TEST(Cast, UnsupportedTargetTypes) {
-  EXPECT_THROW(run_op(cast_to(11), {runtime(iota_float({2}))}), UnsupportedError);  // double
-  EXPECT_THROW(run_op(cast_to(8), {runtime(iota_float({2}))}), UnsupportedError);   // string
-  EXPECT_THROW(run_op(make_node("Cast"), {runtime(iota_float({2}))}), Error);       // no `to`
+  EXPECT_THROW(run_op(cast_to(11), {runtime(iota({2}))}), UnsupportedError);  // double
+  EXPECT_THROW(run_op(cast_to(8), {runtime(iota({2}))}), UnsupportedError);   // string
+  EXPECT_THROW(run_op(make_node("Cast"), {runtime(iota({2}))}), Error);       // no `to`
 }
 
 // ---- DepthToSpace, SpaceToDepth -----------------------------------------
 
 TEST(DepthToSpace, DcrAndCrdOrderChannelsDifferently) {
-  const Tensor in = iota_float({1, 8, 1, 1});
+  const Tensor in = iota({1, 8, 1, 1});
   // DCR: out[c, i, j] = in[(2i + j) * 2 + c].
   const auto dcr = run_op(node_with("DepthToSpace", {{"blocksize", std::int64_t{2}}}), {runtime(in)});
   expect_floats_near(dcr[0], {1, 2, 2, 2}, {0, 2, 4, 6, 1, 3, 5, 7});
@@ -692,7 +677,7 @@ TEST(SpaceToDepth, IsTheInverseOfDepthToSpaceDcr) {
   const auto s2d = run_op(node_with("SpaceToDepth", {{"blocksize", std::int64_t{2}}}),
                           {runtime(float_tensor({1, 1, 2, 2}, {0, 1, 2, 3}))});
   expect_floats_near(s2d[0], {1, 4, 1, 1}, {0, 1, 2, 3});
-  const Tensor in = testing::random_tensor({2, 3, 4, 6}, 5);
+  const Tensor in = random_tensor({2, 3, 4, 6}, 5);
   const auto packed = run_op(node_with("SpaceToDepth", {{"blocksize", std::int64_t{2}}}), {runtime(in)});
   EXPECT_EQ(packed[0].shape(), (Shape{2, 12, 2, 3}));
   const auto back = run_op(node_with("DepthToSpace", {{"blocksize", std::int64_t{2}}}), {runtime(packed[0])});

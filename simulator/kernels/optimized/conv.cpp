@@ -56,6 +56,17 @@ bool is_pointwise(const ConvParams& p) {
          p.pad_top == 0 && p.pad_left == 0 && p.out_h == p.in_h && p.out_w == p.in_w;
 }
 
+// The epilogue of `count` accumulated outputs of one channel: y = activation(y + bias).
+// Without a bias nothing is added, as in the reference (-0.0f + 0.0f is +0.0f).
+void add_bias_and_activate(const ConvParams& p, float* y, std::int64_t count, float bias,
+                           bool has_bias) {
+  if (has_bias) {
+    for (std::int64_t i = 0; i < count; ++i) y[i] = p.activation.apply(y[i] + bias);
+  } else if (p.activation.kind != ops::Activation::Kind::kNone) {
+    for (std::int64_t i = 0; i < count; ++i) y[i] = p.activation.apply(y[i]);
+  }
+}
+
 // One output plane of a depthwise conv. The row is accumulated in place over
 // (kh, kw) in order, skipping taps in the padding, exactly like the reference.
 void depthwise_plane(const ConvParams& p, const float* xp, const float* wk, float bias,
@@ -79,11 +90,7 @@ void depthwise_plane(const ConvParams& p, const float* xp, const float* wk, floa
         }
       }
     }
-    if (has_bias) {
-      for (std::int64_t ow = 0; ow < p.out_w; ++ow) row[ow] = p.activation.apply(row[ow] + bias);
-    } else {
-      for (std::int64_t ow = 0; ow < p.out_w; ++ow) row[ow] = p.activation.apply(row[ow]);
-    }
+    add_bias_and_activate(p, row, p.out_w, bias, has_bias);
   }
 }
 
@@ -108,12 +115,7 @@ void col2im_plane(const ConvParams& p, const float* col, std::int64_t ocg, float
       }
     }
   }
-  const std::int64_t size = p.out_h * p.out_w;
-  if (has_bias) {
-    for (std::int64_t i = 0; i < size; ++i) yp[i] = p.activation.apply(yp[i] + bias);
-  } else if (p.activation.kind != ops::Activation::Kind::kNone) {
-    for (std::int64_t i = 0; i < size; ++i) yp[i] = p.activation.apply(yp[i]);
-  }
+  add_bias_and_activate(p, yp, p.out_h * p.out_w, bias, has_bias);
 }
 
 }  // namespace

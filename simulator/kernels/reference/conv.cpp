@@ -48,12 +48,13 @@ float conv_transpose_point(const ConvParams& p, const float* x_group, const floa
   return acc;
 }
 
-}  // namespace
-
-void conv(const ConvParams& p, const float* x, const float* w, const float* bias, float* y,
-          ThreadPool& pool) {
+// Every output of Conv or ConvTranspose, parallel over output planes:
+// y = activation(point(x_group, g, oc, oh, ow) + bias[oc]), where x_group is
+// the input channels of oc's group g.
+template <class Point>
+void for_each_output(const ConvParams& p, const float* x, const float* bias, float* y,
+                     ThreadPool& pool, Point point) {
   const std::int64_t plane = p.out_h * p.out_w;
-  const std::int64_t w_size = p.in_per_group() * p.kernel_h * p.kernel_w;
   pool.parallel_for(p.batch * p.out_channels, 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
       const std::int64_t n = i / p.out_channels, oc = i % p.out_channels;
@@ -62,7 +63,7 @@ void conv(const ConvParams& p, const float* x, const float* w, const float* bias
       float* y_plane = y + i * plane;
       for (std::int64_t oh = 0; oh < p.out_h; ++oh) {
         for (std::int64_t ow = 0; ow < p.out_w; ++ow) {
-          float v = conv_point(p, x_group, w + oc * w_size, oh, ow);
+          float v = point(x_group, g, oc, oh, ow);
           if (bias) v += bias[oc];
           y_plane[oh * p.out_w + ow] = p.activation.apply(v);
         }
@@ -71,25 +72,25 @@ void conv(const ConvParams& p, const float* x, const float* w, const float* bias
   });
 }
 
+}  // namespace
+
+void conv(const ConvParams& p, const float* x, const float* w, const float* bias, float* y,
+          ThreadPool& pool) {
+  const std::int64_t w_size = p.in_per_group() * p.kernel_h * p.kernel_w;
+  for_each_output(p, x, bias, y, pool,
+                  [&](const float* x_group, std::int64_t, std::int64_t oc, std::int64_t oh,
+                      std::int64_t ow) { return conv_point(p, x_group, w + oc * w_size, oh, ow); });
+}
+
 void conv_transpose(const ConvParams& p, const float* x, const float* w, const float* bias,
                     float* y, ThreadPool& pool) {
-  const std::int64_t plane = p.out_h * p.out_w;
   const std::int64_t w_group_size = p.in_per_group() * p.out_per_group() * p.kernel_h * p.kernel_w;
-  pool.parallel_for(p.batch * p.out_channels, 1, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t i = begin; i < end; ++i) {
-      const std::int64_t n = i / p.out_channels, oc = i % p.out_channels;
-      const std::int64_t g = oc / p.out_per_group(), ocg = oc % p.out_per_group();
-      const float* x_group = x + (n * p.in_channels + g * p.in_per_group()) * p.in_h * p.in_w;
-      float* y_plane = y + i * plane;
-      for (std::int64_t oh = 0; oh < p.out_h; ++oh) {
-        for (std::int64_t ow = 0; ow < p.out_w; ++ow) {
-          float v = conv_transpose_point(p, x_group, w + g * w_group_size, ocg, oh, ow);
-          if (bias) v += bias[oc];
-          y_plane[oh * p.out_w + ow] = p.activation.apply(v);
-        }
-      }
-    }
-  });
+  for_each_output(p, x, bias, y, pool,
+                  [&](const float* x_group, std::int64_t g, std::int64_t oc, std::int64_t oh,
+                      std::int64_t ow) {
+                    return conv_transpose_point(p, x_group, w + g * w_group_size,
+                                                oc % p.out_per_group(), oh, ow);
+                  });
 }
 
 }  // namespace rknn::sim::reference

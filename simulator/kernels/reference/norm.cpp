@@ -5,6 +5,12 @@
 
 namespace rknn::sim::reference {
 
+NormShape norm_shape(std::span<const std::int64_t> shape) {
+  NormShape s{shape[0], shape[1], 1};
+  for (std::size_t i = 2; i < shape.size(); ++i) s.plane *= shape[i];
+  return s;
+}
+
 void batch_norm(const NormShape& s, const float* x, const float* scale, const float* bias,
                 const float* mean, const float* var, float epsilon, float* y, ThreadPool& pool) {
   pool.parallel_for(s.batch * s.channels, 1, [&](std::int64_t begin, std::int64_t end) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "rknn/sim/thread_pool.h"
 
@@ -14,6 +15,9 @@ struct NormShape {
   std::int64_t channels = 1;
   std::int64_t plane = 1;
 };
+
+// The NormShape of a tensor of rank >= 2: plane is the product of the axes after C.
+NormShape norm_shape(std::span<const std::int64_t> shape);
 
 // y = (x - mean[c]) * (scale[c] / sqrt(var[c] + epsilon)) + bias[c]
 void batch_norm(const NormShape& s, const float* x, const float* scale, const float* bias,

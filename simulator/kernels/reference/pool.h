@@ -7,34 +7,24 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/reference/window.h"
 #include "rknn/sim/thread_pool.h"
 
 namespace rknn::sim::reference {
 
-struct PoolParams {
+// The pools also keep the end pads: count_include_pad divides by the taps
+// inside the padded input.
+struct PoolParams : PlaneWindow {
   std::int64_t planes = 1;  // N * C
-  std::int64_t in_h = 1, in_w = 1;
-  std::int64_t out_h = 1, out_w = 1;
-  std::int64_t kernel_h = 1, kernel_w = 1;
-  std::int64_t stride_h = 1, stride_w = 1;
-  std::int64_t dilation_h = 1, dilation_w = 1;
-  std::int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+  std::int64_t pad_bottom = 0, pad_right = 0;
   bool count_include_pad =
       false;  // AveragePool: divide by the window size clipped to the padded input
   bool column_major_indices = false;  // MaxPool storage_order = 1
 
-  struct Axis {
-    std::int64_t in, out, kernel, stride, dilation, pad_begin, pad_end;
-  };
-  void set_axis(std::size_t spatial_rank, std::size_t axis, const Axis& a) {
-    const bool height = spatial_rank == 2 && axis == 0;
-    (height ? in_h : in_w) = a.in;
-    (height ? out_h : out_w) = a.out;
-    (height ? kernel_h : kernel_w) = a.kernel;
-    (height ? stride_h : stride_w) = a.stride;
-    (height ? dilation_h : dilation_w) = a.dilation;
-    (height ? pad_top : pad_left) = a.pad_begin;
-    (height ? pad_bottom : pad_right) = a.pad_end;
+  // Hides PlaneWindow::set_axis so that no axis is set without its end pad.
+  void set_axis(std::size_t spatial_rank, std::size_t axis, const Axis& a, std::int64_t pad_end) {
+    PlaneWindow::set_axis(spatial_rank, axis, a);
+    (is_height(spatial_rank, axis) ? pad_bottom : pad_right) = pad_end;
   }
 };
 

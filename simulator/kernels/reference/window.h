@@ -3,6 +3,7 @@
 // output-size formulas, resolved once at prepare time.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +29,35 @@ struct WindowAttrs {
 // an empty default makes kernel_shape required.
 WindowAttrs read_window_attrs(const Attributes& attrs, std::size_t rank,
                               const std::vector<std::int64_t>& kernel_default);
+
+// The window geometry of a 1-D or 2-D NCHW op, as its kernel loops read it.
+// A 1-D window has only the width axis; its height axis keeps the defaults
+// (size 1, kernel 1, no padding). pad_top/pad_left are the begin pads.
+struct PlaneWindow {
+  std::int64_t in_h = 1, in_w = 1;
+  std::int64_t out_h = 1, out_w = 1;
+  std::int64_t kernel_h = 1, kernel_w = 1;
+  std::int64_t stride_h = 1, stride_w = 1;
+  std::int64_t dilation_h = 1, dilation_w = 1;
+  std::int64_t pad_top = 0, pad_left = 0;
+
+  struct Axis {
+    std::int64_t in, out, kernel, stride, dilation, pad_begin;
+  };
+  // Axis `axis` of `spatial_rank`: the height is axis 0 of a 2-D window.
+  static bool is_height(std::size_t spatial_rank, std::size_t axis) {
+    return spatial_rank == 2 && axis == 0;
+  }
+  void set_axis(std::size_t spatial_rank, std::size_t axis, const Axis& a) {
+    const bool height = is_height(spatial_rank, axis);
+    (height ? in_h : in_w) = a.in;
+    (height ? out_h : out_w) = a.out;
+    (height ? kernel_h : kernel_w) = a.kernel;
+    (height ? stride_h : stride_w) = a.stride;
+    (height ? dilation_h : dilation_w) = a.dilation;
+    (height ? pad_top : pad_left) = a.pad_begin;
+  }
+};
 
 // One spatial axis after auto_pad and ceil_mode are resolved.
 struct WindowAxis {

@@ -15,6 +15,10 @@ namespace rknn::sim {
 struct ExecutorOptions {
   int threads = 1;         // <= 0: one per hardware thread
   bool reference = false;  // plain reference kernels only
+  // float16 models: every float32 value a node produces is rounded to the
+  // nearest IEEE half (round to nearest even), as the NPU stores float16
+  // activations between layers. Constants are rounded by the compiler.
+  bool float16 = false;
 };
 
 // Wall time of one node in the last run, for perf reports.

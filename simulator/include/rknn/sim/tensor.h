@@ -29,6 +29,9 @@ class Tensor {
   Tensor() = default;
   explicit Tensor(TensorType type);  // zero-filled
   Tensor(DType dtype, Shape shape) : Tensor(TensorType{dtype, std::move(shape)}) {}
+  // A read-only view of memory owned elsewhere (e.g. model weights in flash);
+  // `data` must stay valid as long as the tensor. Copies are owning.
+  static Tensor borrow(TensorType type, const std::byte* data);
   Tensor(const Tensor& other);
   Tensor& operator=(const Tensor& other);
   Tensor(Tensor&&) noexcept = default;
@@ -43,6 +46,7 @@ class Tensor {
 
   std::byte* raw() { return data_.get(); }
   const std::byte* raw() const { return data_.get(); }
+  bool is_borrowed() const { return !data_.get_deleter().owned; }
 
   // Typed access; throws Error if T does not match the element type.
   template <class T>
@@ -73,7 +77,10 @@ class Tensor {
 
  private:
   struct AlignedDelete {
+    AlignedDelete() : owned(true) {}
+    explicit AlignedDelete(bool is_owned) : owned(is_owned) {}
     void operator()(std::byte* p) const;
+    bool owned;
   };
   void check_type(DType expected) const;
 
