@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# The README's demo: builds rknnc, generates a MobileNetV2-shaped ONNX model
-# (scripts/models, fixed seed), shows what the compiler makes of it and runs
-# it on the float golden simulator with the top-5 classes and per-layer times.
+# The README's demo: builds examples/classify, whose CMakeLists.txt says
+#   rknn_add_model(classify MODEL shapes.onnx DATASET dataset.txt QUANT float16 ...)
+# so the build compiles the ONNX model with rknnc, embeds it as generated C++
+# and links the runtime; then classifies the sample images on the simulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target rknnc test_model_mobilenetv2
-models=build/release/models/mobilenetv2
-rknnc=build/release/compiler/rknnc
+echo "== building examples/classify (the model is compiled as a build step)"
+cmake --build --preset release --target classify
+build=build/release/examples/classify
 echo
-"$rknnc" inspect "$models/mobilenetv2.onnx"
+echo "== the embedded artifact"
+build/release/compiler/rknnc inspect "$build/rknn/shapes/shapes.rknn"
 echo
-"$rknnc" run "$models/mobilenetv2.onnx" --input "$models/mobilenetv2.input.npy" \
-  --output-dir build/release/demo --top 5 --profile --threads 2
+echo "== the generated interface ($build/rknn/shapes/shapes.rknn.hpp)"
+grep -E "^(struct|class|  (std::uint8_t|float) )" "$build/rknn/shapes/shapes.rknn.hpp" || true
+echo
+echo "== classifying the sample images on the simulator"
+"$build/classify"

@@ -43,8 +43,9 @@ onnx::ModelProto parse_model(const fs::path& path) {
 }
 
 // Reads an initializer stored in a side file (ONNX external data) into raw_data.
-void load_external_data(onnx::TensorProto& t, const fs::path& model_path) {
-  if (t.data_location() != onnx::TensorProto::EXTERNAL) return;
+// Returns the side file it read, or an empty path for inline data.
+fs::path load_external_data(onnx::TensorProto& t, const fs::path& model_path) {
+  if (t.data_location() != onnx::TensorProto::EXTERNAL) return {};
   std::string location;
   std::int64_t offset = 0;
   std::int64_t length = -1;
@@ -78,6 +79,7 @@ void load_external_data(onnx::TensorProto& t, const fs::path& model_path) {
   t.set_raw_data(std::move(bytes));
   t.clear_external_data();
   t.set_data_location(onnx::TensorProto::DEFAULT);
+  return file;
 }
 
 int default_opset(const onnx::ModelProto& model, const fs::path& path) {
@@ -316,21 +318,65 @@ class Importer {
 
 }  // namespace
 
-onnx::ModelProto read_onnx_model(const fs::path& path) {
+onnx::ModelProto read_onnx_model(const fs::path& path, std::vector<fs::path>* external_files) {
   onnx::ModelProto model = parse_model(path);
-  for (auto& init : *model.mutable_graph()->mutable_initializer()) load_external_data(init, path);
+  for (auto& init : *model.mutable_graph()->mutable_initializer()) {
+    const fs::path file = load_external_data(init, path);
+    if (external_files && !file.empty() &&
+        std::find(external_files->begin(), external_files->end(), file) == external_files->end()) {
+      external_files->push_back(file);
+    }
+  }
   return model;
 }
 
-ir::Graph import_onnx(const fs::path& path, const ImportOptions& options) {
-  onnx::ModelProto model = read_onnx_model(path);
+namespace {
+
+// rknn_batch_size: the first dimension of every input becomes the batch.
+void apply_batch_size(onnx::ModelProto& model, std::int64_t batch, ImportOptions& options, const fs::path& path) {
+  if (batch == 1) return;
+  if (batch < 1) throw CompileError("batch size " + std::to_string(batch) + " must be at least 1");
+  std::set<std::string> initializers;
+  for (const auto& init : model.graph().initializer()) initializers.insert(init.name());
+  for (const auto& in : model.graph().input()) {
+    if (initializers.count(in.name()) || options.input_shapes.count(in.name())) continue;
+    const auto& dims = in.type().tensor_type().shape().dim();
+    if (dims.empty() || (dims[0].has_dim_value() && dims[0].dim_value() != 1)) {
+      throw CompileError("'" + path.string() + "': --batch-size needs input '" + in.name() +
+                         "' to have a first dimension of 1");
+    }
+    sim::Shape shape{batch};
+    for (int i = 1; i < dims.size(); ++i) {
+      if (!dims[i].has_dim_value()) {
+        throw CompileError("'" + path.string() + "': input '" + in.name() +
+                           "' has a dynamic dimension; give its shape with --input-shape");
+      }
+      shape.push_back(dims[i].dim_value());
+    }
+    options.input_shapes[in.name()] = shape;
+  }
+}
+
+}  // namespace
+
+ir::Graph import_onnx(const fs::path& path, const ImportOptions& given, std::vector<fs::path>* external_files) {
+  onnx::ModelProto model = read_onnx_model(path, external_files);
+  ImportOptions options = given;
+  apply_batch_size(model, options.batch_size, options, path);
   const int opset = default_opset(model, path);
   check_opset(opset, path, options.allow_old_opsets);
   run_checker(model, path);
   check_ops_supported(model, path);
   fix_legacy_prelu(model, opset);
   model = upgrade_opset(model, opset, path);
-  // Static shapes given by the user go in before ONNX's inference runs.
+  // Static shapes given by the user go in before ONNX's inference runs; shapes
+  // the file recorded for the old input shapes are inferred anew.
+  if (!options.input_shapes.empty()) {
+    model.mutable_graph()->clear_value_info();
+    for (auto& out : *model.mutable_graph()->mutable_output()) {
+      out.mutable_type()->mutable_tensor_type()->clear_shape();
+    }
+  }
   for (auto& in : *model.mutable_graph()->mutable_input()) {
     auto it = options.input_shapes.find(in.name());
     if (it == options.input_shapes.end()) continue;

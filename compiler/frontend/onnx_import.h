@@ -24,14 +24,19 @@ struct ImportOptions {
   std::map<std::string, sim::Tensor> constant_inputs;
   // Accept opsets below kMinOpset through the version converter (test suites).
   bool allow_old_opsets = false;
+  // RKNN rknn_batch_size: inputs whose first dimension is 1 (or dynamic) get this batch.
+  std::int64_t batch_size = 1;
 };
 
 // Reads and parses a model file and loads its external data, without
 // checking or importing it (for `rknnc inspect`). Throws CompileError.
-onnx::ModelProto read_onnx_model(const std::filesystem::path& path);
+// `external_files`, when given, receives the side files external data came from.
+onnx::ModelProto read_onnx_model(const std::filesystem::path& path,
+                                 std::vector<std::filesystem::path>* external_files = nullptr);
 
 // Throws CompileError (or UnsupportedFeatureError) naming the file and node.
-ir::Graph import_onnx(const std::filesystem::path& path, const ImportOptions& options = {});
+ir::Graph import_onnx(const std::filesystem::path& path, const ImportOptions& options = {},
+                      std::vector<std::filesystem::path>* external_files = nullptr);
 
 // Whether the frontend can import an op: simulator ops, Constant, and ops
 // that ONNX's version converter rewrites into simulator ops (Upsample).

@@ -141,6 +141,13 @@ sim::Tensor read_tensor_pb(const std::filesystem::path& path) {
   return frontend::tensor_from_onnx(proto, "'" + path.string() + "'");
 }
 
+sim::Tensor read_file_aligned(const std::filesystem::path& path) {
+  const std::string bytes = read_all(path);
+  sim::Tensor t(sim::DType::kUInt8, {static_cast<std::int64_t>(bytes.size())});
+  std::memcpy(t.raw(), bytes.data(), bytes.size());
+  return t;
+}
+
 sim::Tensor read_tensor_file(const std::filesystem::path& path) {
   const std::string ext = path.extension().string();
   if (ext == ".npy") return read_npy(path);

@@ -15,6 +15,10 @@ void write_npy(const std::filesystem::path& path, const sim::Tensor& tensor);  /
 
 sim::Tensor read_tensor_pb(const std::filesystem::path& path);
 
+// A whole file as a 64-byte aligned uint8 tensor (e.g. an .rknn artifact,
+// whose constants can then be used in place).
+sim::Tensor read_file_aligned(const std::filesystem::path& path);
+
 // Chooses the reader by extension (.npy or .pb); throws CompileError otherwise.
 sim::Tensor read_tensor_file(const std::filesystem::path& path);
 

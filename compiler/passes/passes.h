@@ -18,6 +18,11 @@ void fold_pad(ir::Graph& graph);              // constant Pad into Conv/AverageP
 void fuse_activation(ir::Graph& graph);       // Relu/Clip/LeakyRelu into Conv/Gemm
 void remove_dead_nodes(ir::Graph& graph);     // nodes and values nothing reads
 
+// Not part of the pipeline: run by the compile driver when asked for.
+void extract_subgraph(ir::Graph& graph, const std::vector<std::string>& inputs,
+                      const std::vector<std::string>& outputs);  // --inputs/--outputs
+void round_to_float16(ir::Graph& graph);                         // float16 quantization
+
 struct PassRecord {
   std::string name;
   std::size_t nodes_before = 0;

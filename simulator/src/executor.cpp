@@ -14,11 +14,54 @@ void round_to_half(Tensor& t) {
   for (float& v : t.values<float>()) v = half_to_float(float_to_half(v));
 }
 
+// Every value a node reads must be a constant, a program input or the output
+// of an earlier node, and every program output must be defined: a program
+// from a damaged file must be refused before anything runs.
+void check_data_flow(const Program& p) {
+  const std::size_t n = p.tensors.size();
+  std::vector<bool> defined(n, false);
+  auto check_index = [&](int index, const std::string& what) {
+    if (index < -1 || index >= static_cast<int>(n)) {
+      throw Error(what + " refers to tensor " + std::to_string(index) + " of " + std::to_string(n));
+    }
+  };
+  for (std::size_t i = 0; i < n; ++i) defined[i] = p.tensors[i].constant.has_value();
+  for (int index : p.inputs) {
+    check_index(index, "a program input");
+    if (index >= 0) defined[static_cast<std::size_t>(index)] = true;
+  }
+  for (const ProgramNode& pn : p.nodes) {
+    for (int index : pn.inputs) {
+      check_index(index, pn.node.describe());
+      if (index >= 0 && !defined[static_cast<std::size_t>(index)]) {
+        throw Error(pn.node.describe() + " reads '" + p.tensors[static_cast<std::size_t>(index)].name +
+                    "', which no earlier node, input or constant defines");
+      }
+    }
+    for (int index : pn.outputs) {
+      check_index(index, pn.node.describe());
+      if (index < 0) continue;
+      if (defined[static_cast<std::size_t>(index)]) {
+        throw Error(pn.node.describe() + " writes '" + p.tensors[static_cast<std::size_t>(index)].name +
+                    "', which already has a value");
+      }
+      defined[static_cast<std::size_t>(index)] = true;
+    }
+  }
+  for (int index : p.outputs) {
+    check_index(index, "a program output");
+    if (index < 0 || !defined[static_cast<std::size_t>(index)]) {
+      throw Error("program output " + std::to_string(index) + " is never computed");
+    }
+  }
+}
+
 }  // namespace
 
 Executor::Executor(Program program, ExecutorOptions options)
     : program_(std::move(program)), options_(options),
       pool_(std::make_unique<ThreadPool>(options.threads)) {
+  check_data_flow(program_);
   const KernelOptions kernel_options{.reference = options_.reference};
   values_.resize(program_.tensors.size());
   // Values computable from constants alone, known while preparing so that

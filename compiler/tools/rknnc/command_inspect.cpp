@@ -4,7 +4,10 @@
 #include <memory>
 #include <set>
 
+#include <filesystem>
+
 #include "commands.h"
+#include "tools/rknnc/artifact_inspect.h"
 #include "driver/load_model.h"
 #include "frontend/onnx_tensor.h"
 #include "ir/error.h"
@@ -14,6 +17,7 @@ namespace {
 
 struct InspectOptions {
   std::string model;
+  bool json = false;
   ModelOptions model_options;
 };
 
@@ -27,6 +31,10 @@ std::string describe_value(const onnx::ValueInfoProto& info) {
 }
 
 void inspect(const InspectOptions& options) {
+  if (std::filesystem::path(options.model).extension() == ".rknn") {
+    inspect_artifact(options.model, options.json);
+    return;
+  }
   const onnx::ModelProto model = frontend::read_onnx_model(options.model);
   std::set<std::string> initializers;
   for (const auto& init : model.graph().initializer()) initializers.insert(init.name());
@@ -75,8 +83,10 @@ void inspect(const InspectOptions& options) {
 
 void add_inspect_command(CLI::App& app) {
   auto options = std::make_shared<InspectOptions>();
-  CLI::App* cmd = app.add_subcommand("inspect", "Print a model's inputs, outputs, op histogram and unsupported ops");
-  cmd->add_option("model", options->model, "ONNX model (.onnx)")->required()->check(CLI::ExistingFile);
+  CLI::App* cmd = app.add_subcommand(
+      "inspect", "Print an ONNX model's inputs, outputs, op histogram and unsupported ops, or an artifact's attributes");
+  cmd->add_option("model", options->model, "ONNX model (.onnx) or artifact (.rknn)")->required()->check(CLI::ExistingFile);
+  cmd->add_flag("--json", options->json, "For an artifact: print its attributes as JSON");
   add_model_options(*cmd, options->model_options);
   cmd->callback([options] { inspect(*options); });
 }

@@ -12,12 +12,15 @@
 #include "ir/error.h"
 #include "lower/to_program.h"
 #include "rknn/sim/executor.h"
+#include "tools/rknnc/artifact_run.h"
 
 namespace rknn::cli {
 namespace {
 
 struct RunOptions {
   std::string model;
+  std::string format = "nchw";
+  bool raw = false;
   std::vector<std::string> inputs;
   std::string output_dir;
   int threads = 1;
@@ -99,6 +102,11 @@ void print_profile(const std::vector<sim::NodeTiming>& timings) {
 }
 
 void run(const RunOptions& options) {
+  if (std::filesystem::path(options.model).extension() == ".rknn") {
+    run_artifact({options.model, options.inputs, options.output_dir, options.format, options.raw, options.threads,
+                  options.top});
+    return;
+  }
   driver::LoadedModel model = driver::load_model(options.model, load_options(options.model_options));
   sim::Executor executor(lower::to_program(model.graph), {.threads = options.threads, .reference = options.reference});
   const std::vector<sim::Tensor> outputs = executor.run(read_inputs(executor, options.inputs));
@@ -118,14 +126,19 @@ void run(const RunOptions& options) {
 void add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run a model on the simulator; inputs and outputs as .npy or .pb");
-  cmd->add_option("model", options->model, "ONNX model (.onnx)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("model", options->model, "ONNX model (.onnx) on the float simulator, or artifact (.rknn) through the runtime")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--input", options->inputs, "Input tensor file (.npy or .pb), one per model input, in order")
       ->required();
   cmd->add_option("--output-dir", options->output_dir, "Folder for the outputs, one .npy per output tensor")
       ->required();
   cmd->add_option("--threads", options->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1, 256));
-  cmd->add_flag("--reference", options->reference, "Use the plain reference kernels only");
+  cmd->add_flag("--reference", options->reference, "Use the plain reference kernels only (.onnx)");
+  cmd->add_option("--format", options->format, "Layout of 4-D input files for an artifact: nchw (default) or nhwc")
+      ->check(CLI::IsMember({"nchw", "nhwc"}));
+  cmd->add_flag("--raw", options->raw, "Artifact outputs in the model's own type (quantized/float16) instead of float32");
   cmd->add_option("--top", options->top, "Print the K largest values of each output row (classification)")
       ->check(CLI::Range(1, 1000));
   cmd->add_flag("--profile", options->profile, "Print the time of each layer on the simulator");

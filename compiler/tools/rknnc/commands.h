@@ -6,6 +6,8 @@
 
 namespace rknn::cli {
 
+void add_bench_command(CLI::App& app);
+void add_compile_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 

@@ -9,8 +9,10 @@ int main(int argc, char** argv) {
   CLI::App app{"rknnc: compile, inspect and run ONNX models for Rockchip-style NPUs"};
   app.set_version_flag("--version", std::string("rknnc ") + RKNN_VERSION);
   app.require_subcommand(1);
+  rknn::cli::add_compile_command(app);
   rknn::cli::add_inspect_command(app);
   rknn::cli::add_run_command(app);
+  rknn::cli::add_bench_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,7 +13,11 @@ std::string join(const std::vector<std::int64_t>& v) {
   return s + "]";
 }
 
-// Reads an ints attribute of `count` values, each >= min_value.
+// Window sizes, strides, dilations and pads beyond this are refused: no real
+// model comes near it, and it keeps every window computation far from overflow.
+constexpr std::int64_t kMaxWindowValue = std::int64_t{1} << 20;
+
+// Reads an ints attribute of `count` values, each in [min_value, kMaxWindowValue].
 std::vector<std::int64_t> read_ints(const Attributes& attrs, const char* name, std::size_t count,
                                     std::int64_t fallback, std::int64_t min_value) {
   std::vector<std::int64_t> v = attrs.get_ints(name, std::vector<std::int64_t>(count, fallback));
@@ -22,9 +26,9 @@ std::vector<std::int64_t> read_ints(const Attributes& attrs, const char* name, s
                 ", expected " + std::to_string(count));
   }
   for (std::int64_t x : v) {
-    if (x < min_value) {
-      throw Error(std::string(name) + " " + join(v) +
-                  " must hold values >= " + std::to_string(min_value));
+    if (x < min_value || x > kMaxWindowValue) {
+      throw Error(std::string(name) + " " + join(v) + " must hold values from " + std::to_string(min_value) +
+                  " to " + std::to_string(kMaxWindowValue));
     }
   }
   return v;

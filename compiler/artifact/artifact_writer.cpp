@@ -1,0 +1,125 @@
+#include "artifact/artifact_writer.h"
+
+#include "rknn_model_generated.h"
+
+namespace rknn::artifact {
+namespace {
+
+namespace fb = rknn::format::fb;
+using flatbuffers::FlatBufferBuilder;
+using flatbuffers::Offset;
+
+// Constants appended to the data section, each on a 64-byte boundary.
+class DataSection {
+ public:
+  fb::BufferRef add(const sim::Tensor& t) {
+    const std::size_t offset = (bytes_.size() + format::kDataAlignment - 1) / format::kDataAlignment *
+                               format::kDataAlignment;
+    bytes_.resize(offset, '\0');
+    bytes_.append(reinterpret_cast<const char*>(t.raw()), t.byte_size());
+    return fb::BufferRef(offset, t.byte_size());
+  }
+  const std::string& bytes() const { return bytes_; }
+
+ private:
+  std::string bytes_;
+};
+
+class Writer {
+ public:
+  std::string run(const format::ModelInfo& info, const sim::Program& program) {
+    const auto graph = write_graph(program);
+    std::vector<Offset<fb::IoAttr>> inputs, outputs;
+    for (const auto& io : info.inputs) inputs.push_back(write_io(io));
+    for (const auto& io : info.outputs) outputs.push_back(write_io(io));
+    std::vector<Offset<fb::Preprocess>> preprocess;
+    for (std::size_t i = 0; i < info.preprocess.size(); ++i) {
+      const auto& p = info.preprocess[i];
+      if (p.empty()) continue;
+      preprocess.push_back(fb::CreatePreprocess(b_, static_cast<int>(i), b_.CreateVector(p.mean),
+                                                b_.CreateVector(p.std), b_.CreateVector(p.reorder)));
+    }
+    std::vector<Offset<flatbuffers::String>> platforms;
+    for (const auto& p : info.platforms) platforms.push_back(b_.CreateString(p));
+    const auto model = fb::CreateModel(
+        b_, info.format_version, b_.CreateString(info.compiler_version), b_.CreateVector(platforms),
+        b_.CreateString(info.quantization), info.optimization_level, b_.CreateVector(inputs), b_.CreateVector(outputs),
+        b_.CreateVector(preprocess), graph, 0, 0,
+        info.custom_string.empty() ? 0 : b_.CreateString(info.custom_string));
+    fb::FinishSizePrefixedModelBuffer(b_, model);
+
+    std::string out(reinterpret_cast<const char*>(b_.GetBufferPointer()), b_.GetSize());
+    out.resize((out.size() + format::kDataAlignment - 1) / format::kDataAlignment * format::kDataAlignment, '\0');
+    return out + data_.bytes();
+  }
+
+ private:
+  Offset<fb::QuantParams> write_quant(const format::QuantInfo& q) {
+    if (q.type == format::QuantType::kNone) return 0;
+    return fb::CreateQuantParams(b_, static_cast<fb::QuantType>(q.type), q.fl, b_.CreateVector(q.zero_point),
+                                 b_.CreateVector(q.scale), q.axis);
+  }
+
+  Offset<fb::IoAttr> write_io(const format::IoInfo& io) {
+    std::vector<std::uint32_t> dims(io.dims.begin(), io.dims.end());
+    return fb::CreateIoAttr(b_, io.tensor, b_.CreateString(io.name), b_.CreateVector(dims),
+                            static_cast<fb::Layout>(io.fmt), static_cast<fb::DataType>(io.type), write_quant(io.quant));
+  }
+
+  Offset<fb::Tensor> write_tensor(const std::string& name, const sim::TensorType& type, const sim::Tensor* data) {
+    const auto n = b_.CreateString(name);
+    const auto shape = b_.CreateVector(type.shape);
+    fb::TensorBuilder t(b_);
+    t.add_name(n);
+    t.add_dtype(static_cast<fb::DataType>(type.dtype));
+    t.add_shape(shape);
+    if (data) {
+      const fb::BufferRef ref = data_.add(*data);
+      t.add_data(&ref);
+    }
+    return t.Finish();
+  }
+
+  Offset<fb::Attribute> write_attribute(const std::string& name, const sim::AttrValue& value) {
+    const auto n = b_.CreateString(name);
+    if (const auto* v = std::get_if<std::int64_t>(&value)) return fb::CreateAttribute(b_, n, fb::AttrKind_Int, *v);
+    if (const auto* v = std::get_if<float>(&value)) return fb::CreateAttribute(b_, n, fb::AttrKind_Float, 0, *v);
+    if (const auto* v = std::get_if<std::string>(&value)) {
+      return fb::CreateAttribute(b_, n, fb::AttrKind_String, 0, 0, b_.CreateString(*v));
+    }
+    if (const auto* v = std::get_if<std::vector<std::int64_t>>(&value)) {
+      return fb::CreateAttribute(b_, n, fb::AttrKind_Ints, 0, 0, 0, b_.CreateVector(*v));
+    }
+    if (const auto* v = std::get_if<std::vector<float>>(&value)) {
+      return fb::CreateAttribute(b_, n, fb::AttrKind_Floats, 0, 0, 0, 0, b_.CreateVector(*v));
+    }
+    const auto& t = std::get<sim::Tensor>(value);
+    return fb::CreateAttribute(b_, n, fb::AttrKind_Tensor, 0, 0, 0, 0, 0, write_tensor(name, t.type(), &t));
+  }
+
+  Offset<fb::Graph> write_graph(const sim::Program& p) {
+    std::vector<Offset<fb::Tensor>> tensors;
+    for (const auto& t : p.tensors) tensors.push_back(write_tensor(t.name, t.type, t.constant ? &*t.constant : nullptr));
+    std::vector<Offset<fb::Node>> nodes;
+    for (const auto& pn : p.nodes) {
+      std::vector<Offset<fb::Attribute>> attrs;
+      for (const auto& [name, value] : pn.node.attrs.all()) attrs.push_back(write_attribute(name, value));
+      nodes.push_back(fb::CreateNode(b_, b_.CreateString(pn.node.op), b_.CreateString(pn.node.name),
+                                     b_.CreateVectorOfSortedTables(&attrs), b_.CreateVector(pn.inputs),
+                                     b_.CreateVector(pn.outputs)));
+    }
+    return fb::CreateGraph(b_, b_.CreateVector(tensors), b_.CreateVector(nodes), b_.CreateVector(p.inputs),
+                           b_.CreateVector(p.outputs));
+  }
+
+  FlatBufferBuilder b_{1 << 16};
+  DataSection data_;
+};
+
+}  // namespace
+
+std::string write_artifact(const format::ModelInfo& info, const sim::Program& program) {
+  return Writer().run(info, program);
+}
+
+}  // namespace rknn::artifact

@@ -1,0 +1,134 @@
+// rknnc inspect NAME.rknn [--json]: the artifact's attributes.
+#include "tools/rknnc/artifact_inspect.h"
+
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "io/tensor_file.h"
+#include "rknn/model_format.h"
+
+namespace rknn::cli {
+namespace {
+
+const char* layout_name(format::Layout l) {
+  switch (l) {
+    case format::Layout::kNCHW: return "NCHW";
+    case format::Layout::kNHWC: return "NHWC";
+    case format::Layout::kUndefined: return "UNDEFINED";
+  }
+  return "?";
+}
+
+const char* quant_name(format::QuantType q) {
+  switch (q) {
+    case format::QuantType::kNone: return "NONE";
+    case format::QuantType::kDynamicFixedPoint: return "DFP";
+    case format::QuantType::kAffineAsymmetric: return "AFFINE_ASYMMETRIC";
+  }
+  return "?";
+}
+
+std::string json_string(const std::string& s) {
+  std::ostringstream out;
+  out << '"';
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') out << '\\' << c;
+    else if (c < 0x20) out << "\\u" << std::hex << std::setw(4) << std::setfill('0') << int(c) << std::dec;
+    else out << c;
+  }
+  out << '"';
+  return out.str();
+}
+
+template <class T>
+std::string json_list(const std::vector<T>& values) {
+  std::ostringstream out;
+  out << '[';
+  for (std::size_t i = 0; i < values.size(); ++i) out << (i ? "," : "") << values[i];
+  out << ']';
+  return out.str();
+}
+
+std::string io_json(const format::IoInfo& io) {
+  return "{\"name\":" + json_string(io.name) + ",\"dims\":" + json_list(io.dims) + ",\"fmt\":\"" +
+         layout_name(io.fmt) + "\",\"type\":\"" + std::string(sim::dtype_name(io.type)) + "\",\"qnt_type\":\"" +
+         quant_name(io.quant.type) + "\",\"fl\":" + std::to_string(io.quant.fl) +
+         ",\"zero_point\":" + json_list(io.quant.zero_point) + ",\"scale\":" + json_list(io.quant.scale) + "}";
+}
+
+std::map<std::string, int> op_histogram(const sim::Program& p) {
+  std::map<std::string, int> ops;
+  for (const auto& n : p.nodes) ++ops[n.node.op];
+  return ops;
+}
+
+void print_json(const format::LoadedModel& m) {
+  const auto& i = m.info;
+  std::ostringstream out;
+  out << "{\"format_version\":" << i.format_version << ",\"compiler_version\":" << json_string(i.compiler_version)
+      << ",\"platforms\":[";
+  for (std::size_t k = 0; k < i.platforms.size(); ++k) out << (k ? "," : "") << json_string(i.platforms[k]);
+  out << "],\"quantization\":" << json_string(i.quantization) << ",\"optimization_level\":" << i.optimization_level
+      << ",\"weight_bytes\":" << m.weight_bytes << ",\"inputs\":[";
+  for (std::size_t k = 0; k < i.inputs.size(); ++k) {
+    const auto& p = i.preprocess[k];
+    std::string io = io_json(i.inputs[k]);
+    io.pop_back();
+    out << (k ? "," : "") << io << ",\"mean\":" << json_list(p.mean) << ",\"std\":" << json_list(p.std)
+        << ",\"reorder\":" << json_list(p.reorder) << "}";
+  }
+  out << "],\"outputs\":[";
+  for (std::size_t k = 0; k < i.outputs.size(); ++k) out << (k ? "," : "") << io_json(i.outputs[k]);
+  out << "],\"layers\":" << m.program.nodes.size() << ",\"ops\":{";
+  bool first = true;
+  for (const auto& [op, count] : op_histogram(m.program)) {
+    out << (first ? "" : ",") << json_string(op) << ":" << count;
+    first = false;
+  }
+  out << "},\"custom_string\":" << json_string(i.custom_string) << "}\n";
+  std::cout << out.str();
+}
+
+void print_io(const char* title, const std::vector<format::IoInfo>& ios, const std::vector<format::Preprocessing>* pre) {
+  std::cout << title << ":\n";
+  for (std::size_t k = 0; k < ios.size(); ++k) {
+    const auto& io = ios[k];
+    std::cout << "  " << k << " " << io.name << ": " << sim::dtype_name(io.type) << sim::shape_to_string(io.dims)
+              << " " << layout_name(io.fmt) << " qnt=" << quant_name(io.quant.type) << "\n";
+    if (pre && !(*pre)[k].empty()) {
+      const auto& p = (*pre)[k];
+      std::cout << "    mean " << json_list(p.mean) << " std " << json_list(p.std) << " reorder "
+                << json_list(p.reorder) << "\n";
+    }
+  }
+}
+
+void print_text(const std::string& path, const format::LoadedModel& m) {
+  const auto& i = m.info;
+  std::cout << "artifact: " << path << "\nformat version: " << i.format_version << "\ncompiler: " << i.compiler_version
+            << "\nplatforms:";
+  for (const auto& p : i.platforms) std::cout << " " << p;
+  std::cout << "\nquantization: " << i.quantization << "\noptimization level: " << i.optimization_level
+            << "\nweights: " << m.weight_bytes << " bytes\nlayers: " << m.program.nodes.size() << "\n";
+  print_io("inputs", i.inputs, &i.preprocess);
+  print_io("outputs", i.outputs, nullptr);
+  std::cout << "ops:\n";
+  for (const auto& [op, count] : op_histogram(m.program)) std::cout << "  " << op << " " << count << "\n";
+  if (!i.custom_string.empty()) std::cout << "custom string: " << i.custom_string << "\n";
+}
+
+}  // namespace
+
+void inspect_artifact(const std::string& path, bool json) {
+  const sim::Tensor bytes = io::read_file_aligned(path);
+  const format::LoadedModel model = format::load_model({bytes.raw(), bytes.byte_size()});
+  if (json) {
+    print_json(model);
+  } else {
+    print_text(path, model);
+  }
+}
+
+}  // namespace rknn::cli

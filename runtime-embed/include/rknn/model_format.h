@@ -1,0 +1,86 @@
+// The .rknn artifact as the runtime sees it: model attributes plus the
+// simulator program. The schema is schema/rknn_model.fbs; the writer lives in
+// compiler/artifact/, the reader here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "rknn/sim/program.h"
+
+namespace rknn::format {
+
+// Version of the artifact layout; readers refuse others.
+inline constexpr std::uint32_t kFormatVersion = 1;
+// Constants in the data section start on this boundary.
+inline constexpr std::size_t kDataAlignment = 64;
+
+enum class Layout : std::uint8_t { kNCHW = 0, kNHWC = 1, kUndefined = 2 };
+enum class QuantType : std::uint8_t { kNone = 0, kDynamicFixedPoint = 1, kAffineAsymmetric = 2 };
+
+struct QuantInfo {
+  QuantType type = QuantType::kNone;
+  std::int8_t fl = 0;
+  std::vector<std::int32_t> zero_point;
+  std::vector<float> scale;
+  std::int32_t axis = -1;
+};
+
+// An input or output as rknn_query reports it.
+struct IoInfo {
+  int tensor = -1;                 // index into the program's tensors
+  std::string name;
+  std::vector<std::int64_t> dims;  // outermost first, in `fmt`
+  Layout fmt = Layout::kUndefined;
+  sim::DType type = sim::DType::kFloat32;
+  QuantInfo quant;
+};
+
+// rknn_inputs_set without pass_through: reorder channels, then (x - mean) / std.
+struct Preprocessing {
+  std::vector<float> mean;
+  std::vector<float> std;
+  std::vector<std::int32_t> reorder;
+  bool empty() const { return mean.empty() && std.empty() && reorder.empty(); }
+};
+
+struct ModelInfo {
+  std::uint32_t format_version = kFormatVersion;
+  std::string compiler_version;
+  std::vector<std::string> platforms;
+  std::string quantization = "float32";
+  int optimization_level = 3;
+  std::vector<IoInfo> inputs;
+  std::vector<IoInfo> outputs;
+  std::vector<Preprocessing> preprocess;  // one per input
+  std::string custom_string;
+};
+
+// A model that failed verification: the message says what is wrong.
+class FormatError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct LoadedModel {
+  ModelInfo info;
+  sim::Program program;
+  std::size_t weight_bytes = 0;             // size of the data section
+  std::shared_ptr<const std::byte> storage;  // owned copy when the input was not 64-byte aligned
+};
+
+// Verifies the buffer (flatbuffers verifier, then indices, sizes and ranges)
+// and builds the program. Constants reference `bytes` in place when it is
+// 64-byte aligned, so it must outlive the result; otherwise they are copied.
+// Throws FormatError.
+LoadedModel load_model(std::span<const std::byte> bytes);
+
+// True when the buffer starts like an artifact (size prefix + identifier).
+bool looks_like_model(std::span<const std::byte> bytes);
+
+}  // namespace rknn::format

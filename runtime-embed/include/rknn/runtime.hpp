@@ -1,0 +1,60 @@
+// The C++ API over rknn_api.h: RAII contexts, spans, and an error type that
+// carries the RKNN error code. Generated model classes are built on it.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "rknn_api.h"
+
+namespace rknn {
+
+class Error : public std::runtime_error {
+ public:
+  Error(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  int code() const { return code_; }  // an RKNN_ERR_* value
+
+ private:
+  int code_;
+};
+
+struct Options {
+  int threads = 1;                  // simulator worker threads; results do not depend on it
+  bool collect_perf = false;        // per-layer timings for rknn_query(PERF_DETAIL)
+};
+
+// One loaded model. Not copyable; movable. One Session per thread.
+class Session {
+ public:
+  // The model bytes must stay valid while the session lives (constants are
+  // used in place when they are 64-byte aligned). Throws Error.
+  explicit Session(std::span<const std::byte> model, const Options& options = {});
+  ~Session();
+  Session(Session&& other) noexcept;
+  Session& operator=(Session&& other) noexcept;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  std::size_t input_count() const;
+  std::size_t output_count() const;
+  rknn_tensor_attr input_attr(std::size_t index) const;
+  rknn_tensor_attr output_attr(std::size_t index) const;
+
+  // Feeds one input. Without pass_through the runtime applies the model's
+  // channel reorder, mean/std and layout conversion to `type`/`fmt` data.
+  void set_input(std::size_t index, std::span<const std::byte> data, rknn_tensor_type type,
+                 rknn_tensor_format fmt, bool pass_through = false);
+  void run();
+  // Copies output `index` into `out` (float32 when want_float, else the raw type).
+  void get_output(std::size_t index, std::span<std::byte> out, bool want_float = true);
+
+  std::string custom_string() const;
+  rknn_context context() const { return context_; }  // escape hatch to the C API
+
+ private:
+  rknn_context context_ = 0;
+};
+
+}  // namespace rknn

@@ -1,0 +1,71 @@
+// One rknn_context: a verified model, its simulator executor, the inputs set
+// so far, the last results and the output buffers lent to the application.
+// Used by one thread at a time; rknn_api.cpp owns the registry and turns
+// exceptions into RKNN codes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "rknn/model_format.h"
+#include "rknn/sim/executor.h"
+#include "rknn_api.h"
+
+namespace rknn::runtime {
+
+// An RKNN_ERR_* code and what went wrong; becomes the return code and the
+// thread's last error message at the C boundary.
+class ApiError : public std::runtime_error {
+ public:
+  ApiError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+class Context {
+ public:
+  // Throws ApiError (RKNN_ERR_MODEL_INVALID for a bad artifact).
+  Context(std::span<const std::byte> model, std::uint32_t flag, int threads);
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  // `cmd` by reference: C callers may pass values outside the enum, read as bytes.
+  void query(const rknn_query_cmd& cmd, void* info, std::uint32_t size);
+  void set_inputs(std::span<const rknn_input> inputs);
+  void run(rknn_run_extend* extend);
+  void get_outputs(std::span<rknn_output> outputs, rknn_output_extend* extend);
+  void release_outputs(std::span<rknn_output> outputs);
+
+ private:
+  rknn_tensor_attr attr_of(const format::IoInfo& io, std::size_t index) const;
+  sim::Tensor input_tensor(const rknn_input& input) const;
+  std::vector<std::byte> output_bytes(std::size_t index, bool want_float) const;
+  void build_perf_text();
+
+  format::ModelInfo info_;
+  std::shared_ptr<const std::byte> storage_;  // the model copy when the caller's buffer was not aligned
+  std::uint64_t weight_bytes_ = 0;
+  std::uint64_t internal_bytes_ = 0;
+  bool collect_perf_ = false;
+  std::unique_ptr<sim::Executor> executor_;
+
+  std::vector<sim::Tensor> inputs_;  // program-typed, one per model input
+  std::vector<bool> input_set_;
+  std::vector<sim::Tensor> outputs_;  // results of the last run
+  std::uint64_t frame_ = 0;           // runs so far
+  std::int64_t run_microseconds_ = 0;
+  std::string perf_text_;
+  // Buffers handed out by rknn_outputs_get without is_prealloc, until released.
+  std::map<const void*, std::unique_ptr<std::byte[]>> lent_;
+};
+
+}  // namespace rknn::runtime

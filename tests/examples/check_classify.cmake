@@ -1,0 +1,23 @@
+# cmake -DCLASSIFY=<exe> -DEXPECTED=<expected_top1.txt> -P check_classify.cmake
+# Runs the classifier over its data set and compares each image's top-1 class
+# ("images/x.png: label p, ...") with the expected one ("images/x.png label").
+execute_process(COMMAND ${CLASSIFY} OUTPUT_VARIABLE output ERROR_VARIABLE errors RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "classify failed (${status}):\n${output}${errors}")
+endif()
+file(STRINGS ${EXPECTED} expected_lines)
+set(checked 0)
+foreach(line IN LISTS expected_lines)
+  string(REGEX MATCH "^([^ ]+) ([^ ]+)$" _ "${line}")
+  set(image "${CMAKE_MATCH_1}")
+  set(label "${CMAKE_MATCH_2}")
+  string(FIND "${output}" "${image}: ${label} " at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${image}: expected top-1 '${label}'; classify printed:\n${output}")
+  endif()
+  math(EXPR checked "${checked} + 1")
+endforeach()
+if(checked EQUAL 0)
+  message(FATAL_ERROR "no expectations read from ${EXPECTED}")
+endif()
+message(STATUS "classify: ${checked} of ${checked} images have the expected top-1 class")
