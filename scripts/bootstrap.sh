@@ -10,6 +10,7 @@ packages=(
   libflatbuffers-dev flatbuffers-compiler
   libssl-dev libusb-1.0-0-dev libstb-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
+  clang
   python3 python3-onnx python3-numpy
 )
 
