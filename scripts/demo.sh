@@ -15,7 +15,7 @@ echo "== the embedded artifact"
 build/release/compiler/rknnc inspect "$build/rknn/shapes/shapes.rknn"
 echo
 echo "== the generated interface ($build/rknn/shapes/shapes.rknn.hpp)"
-grep -E "^(struct|class|  (std::uint8_t|float) )" "$build/rknn/shapes/shapes.rknn.hpp" || true
+sed -n '/^struct Inputs {/,/^};/p; /^struct Outputs {/,/^};/p' "$build/rknn/shapes/shapes.rknn.hpp"
 echo
 echo "== classifying the sample images on the simulator"
 "$build/classify"
