@@ -1,6 +1,5 @@
-// Makes real .rknn artifacts for runtime tests with the compiler library:
-// ONNX import and passes, lowering, then the artifact writer, with a ModelInfo
-// filled the way `rknnc compile` fills it.
+// Makes real .rknn artifacts for runtime tests with the compiler library,
+// exactly as `rknnc compile` does (driver::compile_model, then the writer).
 #pragma once
 
 #include <filesystem>

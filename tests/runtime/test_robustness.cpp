@@ -55,7 +55,7 @@ bool try_model(std::vector<unsigned char>& bytes) {
 
 std::string small_artifact(const TempDir& dir) {
   save_two_io_model(dir / "m.onnx");
-  return make_artifact(dir / "m.onnx", {"float32", {{{0.5f}, {2.0f}, {}}}, "flip me"});
+  return make_artifact(dir / "m.onnx", {"float32", {{{0.5f, 0.5f, 0.5f}, {2.0f, 2.0f, 2.0f}, {}}}, "flip me"});
 }
 
 TEST(RuntimeRobustness, TruncatedArtifactsAreInvalid) {
