@@ -32,7 +32,7 @@ Executor make_executor(OpNode node, std::vector<Tensor> inputs, TensorType outpu
   p.inputs = {0};
   pn.outputs = {static_cast<int>(p.tensors.size())};
   p.outputs = pn.outputs;
-  p.tensors.push_back({"out", std::move(output), std::nullopt});
+  p.tensors.push_back({"out", std::move(output), std::nullopt, std::nullopt});
   p.nodes.push_back(std::move(pn));
   return Executor(std::move(p), options);
 }

@@ -4,7 +4,8 @@
 #                [MEAN_VALUES <v,v,v>...] [STD_VALUES <v,v,v>...] [REORDER_CHANNEL <c,c,c>...]
 #                [INPUTS <tensor>...] [OUTPUTS <tensor>...] [INPUT_SHAPES <name=d0,d1,...>...]
 #                [BATCH_SIZE <n>] [PRECOMPILE ON|OFF] [PLATFORM <chip>...]
-#                [OPTIMIZATION_LEVEL 0-3] [CUSTOM_STRING <text>] [ENCRYPT ...])
+#                [OPTIMIZATION_LEVEL 0-3] [CUSTOM_STRING <text>]
+#                [ENCRYPT LEVEL 1|2|3 KEY_FILE <file> | KEY_ENV <variable>])
 #
 # Compiles an ONNX model with `rknnc compile` at build time and embeds it in
 # <target>: the generated NAME.rknn.hpp declares namespace NS with Inputs,
@@ -33,7 +34,15 @@
 #   PLATFORM         target chips, one compatibility group; default rk1808.
 #   OPTIMIZATION_LEVEL  0..3 (default 3).
 #   CUSTOM_STRING    stored in the artifact (rknn_query CUSTOM_STRING).
-#   ENCRYPT          not implemented yet: configure error.
+#   ENCRYPT          encrypt the embedded artifact (docs/encryption.md): LEVEL 1
+#                    weights, 2 graph and weights, 3 as 2 with an scrypt-derived
+#                    key. The key comes from KEY_FILE (a path: 32 raw bytes or 64
+#                    hex digits; level 3: the secret) or KEY_ENV (the NAME of an
+#                    environment variable that must be set while the build runs).
+#                    Only rknnc reads the key: the command line, generated files
+#                    and depfile hold the path or the name, never the key. A new
+#                    key file content rebuilds; a new KEY_ENV value does not
+#                    (the build cannot see it): touch the model or rebuild clean.
 #
 # Generated files, in ${CMAKE_CURRENT_BINARY_DIR}/rknn/<NAME>/:
 #   <NAME>.rknn  <NAME>.rknn.hpp  <NAME>.rknn.cpp  <NAME>.d (depfile)  <NAME>.options
@@ -190,8 +199,8 @@ function(rknn_add_model target)
   if(ARG_UNPARSED_ARGUMENTS)
     _rknn_model_error(${target} "unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
-  if(DEFINED ARG_ENCRYPT OR "ENCRYPT" IN_LIST ARG_KEYWORDS_MISSING_VALUES)
-    _rknn_model_error(${target} "ENCRYPT is not implemented yet")
+  if("ENCRYPT" IN_LIST ARG_KEYWORDS_MISSING_VALUES)
+    _rknn_encrypt_args(${target} encrypt_args encrypt_depends)  # fails with the expected form
   endif()
   list(REMOVE_ITEM ARG_KEYWORDS_MISSING_VALUES CUSTOM_STRING)  # an empty custom string is fine
   if(ARG_KEYWORDS_MISSING_VALUES)
@@ -224,6 +233,11 @@ function(rknn_add_model target)
 
   _rknn_compile_args(${target} args)
   set(depends "${model}")
+  if(DEFINED ARG_ENCRYPT)
+    _rknn_encrypt_args(${target} encrypt_args encrypt_depends ${ARG_ENCRYPT})
+    list(APPEND args ${encrypt_args})
+    list(APPEND depends ${encrypt_depends})
+  endif()
   if(DEFINED ARG_DATASET)
     _rknn_input_file(${target} DATASET "${ARG_DATASET}" dataset)
     list(PREPEND args --dataset "${dataset}")
@@ -261,6 +275,40 @@ function(rknn_add_model target)
   set_property(TARGET ${target} PROPERTY RKNN_MODEL_${name}_DIR "${dir}")
   set_property(TARGET ${target} PROPERTY RKNN_MODEL_${name}_NAMESPACE "${ARG_NAMESPACE}")
   set_property(TARGET ${target} PROPERTY RKNN_MODEL_${name}_TARGET rknn_model_${target}_${name})
+endfunction()
+
+# ENCRYPT LEVEL n KEY_FILE path | KEY_ENV name -> rknnc options and the key
+# file to depend on. Only the path or the variable's name is passed on.
+function(_rknn_encrypt_args target out_args out_depends)
+  set(usage "expected ENCRYPT LEVEL 1|2|3 KEY_FILE <file> | KEY_ENV <variable>")
+  cmake_parse_arguments(ENC "" "LEVEL;KEY_FILE;KEY_ENV" "" ${ARGN})
+  if(ENC_UNPARSED_ARGUMENTS)
+    _rknn_model_error(${target} "ENCRYPT: unexpected '${ENC_UNPARSED_ARGUMENTS}'; ${usage}")
+  endif()
+  if(ENC_KEYWORDS_MISSING_VALUES OR NOT DEFINED ENC_LEVEL)
+    _rknn_model_error(${target} "ENCRYPT: ${usage}")
+  endif()
+  if(NOT ENC_LEVEL MATCHES "^[123]$")
+    _rknn_model_error(${target} "ENCRYPT LEVEL '${ENC_LEVEL}' must be 1, 2 or 3")
+  endif()
+  set(args --encrypt-level ${ENC_LEVEL})
+  set(depends "")
+  if(DEFINED ENC_KEY_FILE AND DEFINED ENC_KEY_ENV)
+    _rknn_model_error(${target} "ENCRYPT: give KEY_FILE or KEY_ENV, not both")
+  elseif(DEFINED ENC_KEY_FILE)
+    _rknn_input_file(${target} KEY_FILE "${ENC_KEY_FILE}" key_file)
+    list(APPEND args "--key-file=${key_file}")
+    list(APPEND depends "${key_file}")
+  elseif(DEFINED ENC_KEY_ENV)
+    if(NOT ENC_KEY_ENV MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+      _rknn_model_error(${target} "ENCRYPT KEY_ENV '${ENC_KEY_ENV}' is not an environment variable name")
+    endif()
+    list(APPEND args "--key-env=${ENC_KEY_ENV}")
+  else()
+    _rknn_model_error(${target} "ENCRYPT: no key; ${usage}")
+  endif()
+  set(${out_args} "${args}" PARENT_SCOPE)
+  set(${out_depends} "${depends}" PARENT_SCOPE)
 endfunction()
 
 # Writes the file only when its text changes, so its time stamp says when the

@@ -66,13 +66,24 @@ class Writer {
                             static_cast<fb::Layout>(io.fmt), static_cast<fb::DataType>(io.type), write_quant(io.quant));
   }
 
-  Offset<fb::Tensor> write_tensor(const std::string& name, const sim::TensorType& type, const sim::Tensor* data) {
+  // Tensor quantization is stored in the affine form (dynamic fixed point is
+  // scale 2^-fl, zero point 0); IoAttr carries the form the C API reports.
+  Offset<fb::QuantParams> write_tensor_quant(const std::optional<sim::QuantParams>& q) {
+    if (!q) return 0;
+    return fb::CreateQuantParams(b_, fb::QuantType_AffineAsymmetric, 0, b_.CreateVector(q->zero_point),
+                                 b_.CreateVector(q->scale), q->axis);
+  }
+
+  Offset<fb::Tensor> write_tensor(const std::string& name, const sim::TensorType& type, const sim::Tensor* data,
+                                  const std::optional<sim::QuantParams>& quant = std::nullopt) {
     const auto n = b_.CreateString(name);
     const auto shape = b_.CreateVector(type.shape);
+    const auto q = write_tensor_quant(quant);
     fb::TensorBuilder t(b_);
     t.add_name(n);
     t.add_dtype(static_cast<fb::DataType>(type.dtype));
     t.add_shape(shape);
+    if (!q.IsNull()) t.add_quant(q);
     if (data) {
       const fb::BufferRef ref = data_.add(*data);
       t.add_data(&ref);
@@ -99,7 +110,9 @@ class Writer {
 
   Offset<fb::Graph> write_graph(const sim::Program& p) {
     std::vector<Offset<fb::Tensor>> tensors;
-    for (const auto& t : p.tensors) tensors.push_back(write_tensor(t.name, t.type, t.constant ? &*t.constant : nullptr));
+    for (const auto& t : p.tensors) {
+      tensors.push_back(write_tensor(t.name, t.type, t.constant ? &*t.constant : nullptr, t.quant));
+    }
     std::vector<Offset<fb::Node>> nodes;
     for (const auto& pn : p.nodes) {
       std::vector<Offset<fb::Attribute>> attrs;

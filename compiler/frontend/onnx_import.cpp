@@ -239,7 +239,7 @@ class Importer {
   void import_initializers() {
     for (const auto& init : g_.initializer()) {
       sim::Tensor t = tensor_from_onnx(init, "'" + path_.string() + "': initializer '" + init.name() + "'");
-      graph_.values[init.name()] = ir::Value{init.name(), t.type(), std::move(t), ir::Layout::kOther};
+      graph_.values[init.name()] = ir::Value{init.name(), t.type(), std::move(t), ir::Layout::kOther, std::nullopt};
     }
   }
 
@@ -249,7 +249,7 @@ class Importer {
       if (graph_.has_value(in.name())) continue;  // IR < 4 lists initializers as inputs too
       seen.insert(in.name());
       if (auto bound = options_.constant_inputs.find(in.name()); bound != options_.constant_inputs.end()) {
-        graph_.values[in.name()] = ir::Value{in.name(), bound->second.type(), bound->second, ir::Layout::kOther};
+        graph_.values[in.name()] = ir::Value{in.name(), bound->second.type(), bound->second, ir::Layout::kOther, std::nullopt};
         continue;
       }
       const auto& tt = in.type().tensor_type();
@@ -259,7 +259,7 @@ class Importer {
                                       onnx_type_name(tt.elem_type()) + ", which is not supported");
       }
       sim::Shape shape = shape_of(in, options_.input_shapes, path_);
-      graph_.values[in.name()] = ir::Value{in.name(), {*dtype, shape}, std::nullopt, layout_for(shape)};
+      graph_.values[in.name()] = ir::Value{in.name(), {*dtype, shape}, std::nullopt, layout_for(shape), std::nullopt};
       graph_.inputs.push_back(in.name());
     }
     for (const auto& [name, shape] : options_.input_shapes) {
@@ -275,14 +275,14 @@ class Importer {
       if (node.name().empty()) node.set_name(node.op_type() + "_" + std::to_string(i));
       if (node.op_type() == "Constant") {
         sim::Tensor t = constant_value(node);
-        graph_.values[node.output(0)] = ir::Value{node.output(0), t.type(), std::move(t), ir::Layout::kOther};
+        graph_.values[node.output(0)] = ir::Value{node.output(0), t.type(), std::move(t), ir::Layout::kOther, std::nullopt};
         continue;
       }
       ir::Node n{node.op_type(), node.name(), {}, {node.input().begin(), node.input().end()},
                  {node.output().begin(), node.output().end()}};
       for (const auto& a : node.attribute()) n.attrs.set(a.name(), attribute_value(a, describe(node)));
       for (const auto& out : n.outputs) {
-        if (!out.empty()) graph_.values[out] = ir::Value{out, {}, std::nullopt, ir::Layout::kOther};
+        if (!out.empty()) graph_.values[out] = ir::Value{out, {}, std::nullopt, ir::Layout::kOther, std::nullopt};
       }
       graph_.nodes.push_back(std::move(n));
     }

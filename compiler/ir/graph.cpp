@@ -42,7 +42,7 @@ std::string Graph::unique_name(const std::string& hint) const {
 
 std::string Graph::add_constant(const std::string& hint, sim::Tensor data) {
   std::string name = unique_name(hint);
-  Value v{name, data.type(), std::move(data), Layout::kOther};
+  Value v{name, data.type(), std::move(data), Layout::kOther, std::nullopt};
   values.emplace(name, std::move(v));
   return name;
 }

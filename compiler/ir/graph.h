@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rknn/sim/attributes.h"
+#include "rknn/sim/quant.h"
 #include "rknn/sim/tensor.h"
 
 namespace rknn::ir {
@@ -23,6 +24,7 @@ struct Value {
   sim::TensorType type;
   std::optional<sim::Tensor> constant;
   Layout layout = Layout::kOther;
+  std::optional<sim::QuantParams> quant = std::nullopt;  // set by quantization for integer values
 };
 
 struct Node {

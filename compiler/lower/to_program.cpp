@@ -14,7 +14,7 @@ class Lowering {
   sim::Program run() {
     for (const auto& name : graph_.inputs) program_.inputs.push_back(index_of(name));
     for (const ir::Node& node : graph_.nodes) {
-      sim::ProgramNode pn{{node.op, node.name, node.attrs, node.outputs.size()}, {}, {}};
+      sim::ProgramNode pn{{node.op, node.name, node.attrs, node.outputs.size(), {}}, {}, {}};
       for (const auto& in : node.inputs) pn.inputs.push_back(in.empty() ? -1 : index_of(in));
       for (const auto& out : node.outputs) pn.outputs.push_back(out.empty() ? -1 : index_of(out));
       program_.nodes.push_back(std::move(pn));
@@ -28,7 +28,7 @@ class Lowering {
     auto [it, inserted] = indices_.emplace(name, static_cast<int>(program_.tensors.size()));
     if (inserted) {
       const ir::Value& v = graph_.value(name);
-      program_.tensors.push_back({v.name, v.type, v.constant});
+      program_.tensors.push_back({v.name, v.type, v.constant, v.quant});
     }
     return it->second;
   }

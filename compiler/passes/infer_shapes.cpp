@@ -17,11 +17,14 @@ sim::Evaluated evaluate_node(const ir::Node& node, const ir::Graph& graph,
       const ir::Value& v = graph.value(name);
       const sim::Tensor* value = v.constant ? &*v.constant : nullptr;
       if (auto it = known.find(name); !value && it != known.end()) value = &it->second;
-      info = {true, v.type, value};
+      info = {true, v.type, value, v.quant ? &*v.quant : nullptr};
     }
     inputs.push_back(info);
   }
-  const sim::OpNode op{node.op, node.name, node.attrs, node.outputs.size()};
+  sim::OpNode op{node.op, node.name, node.attrs, node.outputs.size(), {}};
+  for (const auto& out : node.outputs) {
+    op.output_quant.push_back(out.empty() || !graph.has_value(out) ? std::nullopt : graph.value(out).quant);
+  }
   try {
     return sim::prepare_and_evaluate(op, inputs, {}, pool);
   } catch (const sim::UnsupportedError& e) {

@@ -85,9 +85,15 @@ void check_model(const format::ModelInfo& info, const sim::Program& program) {
   }
 }
 
-format::LoadedModel load(std::span<const std::byte> model) {
+// An encrypted model with a key is decrypted into memory that the loaded
+// model keeps (constants are used in place) and wipes when freed.
+format::LoadedModel load(std::span<const std::byte> model, const encryption::KeySource& key) {
   try {
-    return format::load_model(model);
+    if (key.empty() || !encryption::is_encrypted(model)) return format::load_model(model);
+    const encryption::Decrypted plain = encryption::decrypt_artifact(model, key);
+    format::LoadedModel loaded = format::load_model(plain.span());
+    loaded.storage = plain.bytes;
+    return loaded;
   } catch (const format::FormatError& e) {
     fail(RKNN_ERR_MODEL_INVALID, e.what());
   }
@@ -190,9 +196,9 @@ std::string microseconds(double us) {
 
 }  // namespace
 
-Context::Context(std::span<const std::byte> model, std::uint32_t flag, int threads)
+Context::Context(std::span<const std::byte> model, std::uint32_t flag, int threads, const encryption::KeySource& key)
     : collect_perf_((flag & RKNN_FLAG_COLLECT_PERF_MASK) != 0) {
-  format::LoadedModel loaded = load(model);
+  format::LoadedModel loaded = load(model, key);
   info_ = std::move(loaded.info);
   storage_ = std::move(loaded.storage);
   weight_bytes_ = loaded.weight_bytes;

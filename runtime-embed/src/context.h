@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "decrypt.h"
 #include "rknn/model_format.h"
 #include "rknn/sim/executor.h"
 #include "rknn_api.h"
@@ -32,8 +33,9 @@ class ApiError : public std::runtime_error {
 
 class Context {
  public:
-  // Throws ApiError (RKNN_ERR_MODEL_INVALID for a bad artifact).
-  Context(std::span<const std::byte> model, std::uint32_t flag, int threads);
+  // Throws ApiError (RKNN_ERR_MODEL_INVALID for a bad artifact, or an
+  // encrypted one without its key).
+  Context(std::span<const std::byte> model, std::uint32_t flag, int threads, const encryption::KeySource& key = {});
   ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
@@ -52,7 +54,7 @@ class Context {
   void build_perf_text();
 
   format::ModelInfo info_;
-  std::shared_ptr<const std::byte> storage_;  // the model copy when the caller's buffer was not aligned
+  std::shared_ptr<const std::byte> storage_;  // a copy of an unaligned model, or the decrypted model
   std::uint64_t weight_bytes_ = 0;
   std::uint64_t internal_bytes_ = 0;
   bool collect_perf_ = false;

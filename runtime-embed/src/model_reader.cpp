@@ -143,6 +143,13 @@ class Reader {
     return type;
   }
 
+  std::optional<sim::QuantParams> read_tensor_quant(const fb::QuantParams* q) const {
+    if (!q || q->type() == fb::QuantType_None) return std::nullopt;
+    const QuantInfo info = read_quant(q);
+    if (info.scale.empty() || info.scale.size() != info.zero_point.size()) fail("quantization parameters are incomplete");
+    return sim::QuantParams{info.scale, info.zero_point, info.axis};
+  }
+
   sim::Attributes read_attributes(const fb::Node* node) const {
     sim::Attributes attrs;
     if (!node->attributes()) return attrs;
@@ -185,14 +192,21 @@ class Reader {
       sim::TensorType type = read_type(t);
       std::optional<sim::Tensor> constant;
       if (t->data()) constant = read_constant_tensor(t, type);
-      p.tensors.push_back({str(t->name()), std::move(type), std::move(constant)});
+      // Everything that can throw runs before the aggregate is built: GCC 12
+      // destroys members twice when an initializer throws (GCC bug 66139).
+      std::optional<sim::QuantParams> quant = read_tensor_quant(t->quant());
+      p.tensors.push_back({str(t->name()), std::move(type), std::move(constant), std::move(quant)});
     }
     const std::size_t n = p.tensors.size();
     for (const auto* node : *g->nodes()) {
       const std::string where = str(node->op()) + " node '" + str(node->name()) + "'";
-      sim::ProgramNode pn{{str(node->op()), str(node->name()), read_attributes(node),
-                           node->outputs() ? node->outputs()->size() : 0},
-                          indices(node->inputs(), n, true, where), indices(node->outputs(), n, true, where)};
+      sim::ProgramNode pn;  // filled member by member: see the note on GCC bug 66139 above
+      pn.node.op = str(node->op());
+      pn.node.name = str(node->name());
+      pn.node.attrs = read_attributes(node);
+      pn.node.output_count = node->outputs() ? node->outputs()->size() : 0;
+      pn.inputs = indices(node->inputs(), n, true, where);
+      pn.outputs = indices(node->outputs(), n, true, where);
       p.nodes.push_back(std::move(pn));
     }
     p.inputs = indices(g->inputs(), n, false, "graph inputs");
@@ -246,6 +260,12 @@ LoadedModel load_model(std::span<const std::byte> bytes) {
     throw FormatError("invalid model: the flatbuffer fails verification (corrupted)");
   }
   const std::size_t data_start = align_up(fb_size);
+  if (const fb::Encryption* e = fb::GetSizePrefixedModel(base)->encryption()) {
+    // An encrypted envelope (docs/encryption.md): decrypting needs the key.
+    throw FormatError("invalid model: the model is encrypted (level " + std::to_string(e->level()) + ", key id " +
+                      str(e->key_id()) + "): a key is needed (rknn_init_encrypted, rknn::Options::key, "
+                      "rknnc --key-file)");
+  }
   LoadedModel model = Reader(bytes, fb::GetSizePrefixedModel(base), data_start).run();
   model.storage = std::move(storage);
   return model;

@@ -119,7 +119,8 @@ int threads_from_environment() {
   return static_cast<int>(value);
 }
 
-int init(rknn_context* context, void* model, std::uint32_t size, std::uint32_t flag, std::int32_t threads) {
+int init(rknn_context* context, void* model, std::uint32_t size, std::uint32_t flag, std::int32_t threads,
+         const encryption::KeySource& key = {}) {
   return guarded("rknn_init", [&] {
     require(context != nullptr, "context is NULL");
     *context = 0;
@@ -127,9 +128,26 @@ int init(rknn_context* context, void* model, std::uint32_t size, std::uint32_t f
     require(size != 0, "model size is 0");
     require(threads >= 0, "threads is negative");
     const std::span<const std::byte> bytes(static_cast<const std::byte*>(model), size);
-    auto created = std::make_shared<Context>(bytes, flag, threads > 0 ? threads : threads_from_environment());
+    auto created = std::make_shared<Context>(bytes, flag, threads > 0 ? threads : threads_from_environment(), key);
     *context = registry().add(std::move(created));
   });
+}
+
+// The key of rknn_init_encrypted / rknn_init_with_options; argument errors are
+// recorded like any other rknn_init failure.
+int init_with_key(rknn_context* context, void* model, std::uint32_t size, std::uint32_t flag, std::int32_t threads,
+                  const std::uint8_t* key, std::uint32_t key_len, rknn_key_provider provider, void* user_data) {
+  const char* error = nullptr;
+  if (key == nullptr && key_len != 0) error = "key is NULL but key_len is not 0";
+  if (key != nullptr && key_len == 0) error = "key_len is 0";
+  if (key_len > RKNN_MAX_KEY_LEN) error = "key_len is larger than RKNN_MAX_KEY_LEN";
+  if (key != nullptr && provider != nullptr) error = "give a key or a key provider, not both";
+  if (error) {
+    if (context) *context = 0;
+    return record(RKNN_ERR_PARAM_INVALID, "rknn_init", error);
+  }
+  const encryption::KeySource source{{reinterpret_cast<const std::byte*>(key), key_len}, provider, user_data};
+  return init(context, model, size, flag, threads, source);
 }
 
 }  // namespace
@@ -149,6 +167,18 @@ int rknn_init(rknn_context* context, void* model, uint32_t size, uint32_t flag) 
 
 int rknn_init_with_threads(rknn_context* context, void* model, uint32_t size, uint32_t flag, int32_t threads) {
   return rknn::runtime::init(context, model, size, flag, threads);
+}
+
+int rknn_init_encrypted(rknn_context* context, void* model, uint32_t size, uint32_t flag, const uint8_t* key,
+                        uint32_t key_len) {
+  return rknn::runtime::init_with_key(context, model, size, flag, 0, key, key_len, nullptr, nullptr);
+}
+
+int rknn_init_with_options(rknn_context* context, void* model, uint32_t size, uint32_t flag,
+                           const rknn_init_options* options) {
+  if (!options) return rknn::runtime::init(context, model, size, flag, 0);
+  return rknn::runtime::init_with_key(context, model, size, flag, options->threads, options->key, options->key_len,
+                                      options->key_provider, options->key_provider_data);
 }
 
 int rknn_destroy(rknn_context context) {

@@ -1,6 +1,9 @@
 // rknn::Session: RAII over the C API and nothing else, so the C and C++
 // interfaces can never disagree.
+#include <openssl/crypto.h>
+
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -34,14 +37,41 @@ rknn_input_output_num query_counts(rknn_context context) {
   return num;
 }
 
+// Options::key_provider behind the C API's provider: copies the key into the
+// runtime's buffer, wipes the returned vector, never lets an exception out.
+int provide_key(void* user_data, const char* key_id, std::int32_t level, std::uint8_t* key, std::uint32_t capacity,
+                std::uint32_t* key_len) noexcept {
+  try {
+    std::vector<std::byte> bytes = (*static_cast<const KeyProvider*>(user_data))(KeyRequest{key_id, level});
+    const bool fits = bytes.size() <= capacity;
+    if (fits) {
+      if (!bytes.empty()) std::memcpy(key, bytes.data(), bytes.size());
+      *key_len = static_cast<std::uint32_t>(bytes.size());
+    }
+    if (!bytes.empty()) OPENSSL_cleanse(bytes.data(), bytes.size());
+    return fits ? 0 : 1;
+  } catch (...) {
+    return 1;
+  }
+}
+
 }  // namespace
 
 Session::Session(std::span<const std::byte> model, const Options& options) {
   const std::uint32_t flag = options.collect_perf ? RKNN_FLAG_COLLECT_PERF_MASK : 0;
   if (options.threads < 0) throw Error(RKNN_ERR_PARAM_INVALID, "Options.threads is negative");
+  rknn_init_options init{};
+  init.threads = options.threads;
+  if (!options.key.empty()) {
+    init.key = reinterpret_cast<const std::uint8_t*>(options.key.data());
+    init.key_len = size_of(options.key.size());
+  }
+  if (options.key_provider) {
+    init.key_provider = provide_key;
+    init.key_provider_data = const_cast<KeyProvider*>(&options.key_provider);  // read only
+  }
   // rknn_init takes a non-const pointer for historical reasons; the runtime never writes the model.
-  check(rknn_init_with_threads(&context_, const_cast<std::byte*>(model.data()), size_of(model.size()), flag,
-                               options.threads));
+  check(rknn_init_with_options(&context_, const_cast<std::byte*>(model.data()), size_of(model.size()), flag, &init));
 }
 
 Session::~Session() {

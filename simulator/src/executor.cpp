@@ -74,15 +74,21 @@ Executor::Executor(Program program, ExecutorOptions options)
     if (constant) return &*constant;
     return folded_[slot] ? &*folded_[slot] : nullptr;
   };
-  for (const ProgramNode& pn : program_.nodes) {
+  for (ProgramNode& pn : program_.nodes) {
     std::vector<InputInfo> infos;
     for (int index : pn.inputs) {
       InputInfo info;
       if (index >= 0) {
         const auto slot = static_cast<std::size_t>(index);
-        info = {true, program_.tensors.at(slot).type, known(slot)};
+        const ProgramTensor& t = program_.tensors.at(slot);
+        info = {true, t.type, known(slot), t.quant ? &*t.quant : nullptr};
       }
       infos.push_back(std::move(info));
+    }
+    pn.node.output_quant.clear();
+    for (int index : pn.outputs) {
+      pn.node.output_quant.push_back(index >= 0 ? program_.tensors.at(static_cast<std::size_t>(index)).quant
+                                                : std::nullopt);
     }
     Evaluated evaluated = prepare_and_evaluate(pn.node, infos, kernel_options, *pool_);
     const std::vector<TensorType>& types = evaluated.prepared.outputs;

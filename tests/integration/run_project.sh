@@ -130,7 +130,7 @@ configure_fails() {
   echo "  $message"
 }
 configure_fails "rknn_add_model(app): unknown PLATFORM 'rk9999'" -DAPP_EXTRA="PLATFORM;rk9999"
-configure_fails "rknn_add_model(app): ENCRYPT is not implemented yet" -DAPP_EXTRA="ENCRYPT;key.bin"
+configure_fails "rknn_add_model(app): ENCRYPT: unexpected 'key.bin'; expected ENCRYPT LEVEL" -DAPP_EXTRA="ENCRYPT;key.bin"
 configure_fails "rknn_add_model(app): MODEL file '$src/models/missing.onnx' does not exist" \
   -DAPP_EXTRA="MODEL;models/missing.onnx"
 configure_fails "rknn_add_model(app): QUANT asymmetric_u8 is not implemented by rknnc yet" \

@@ -59,7 +59,7 @@ inline std::vector<Tensor> run_op(const OpNode& node, const std::vector<OpInput>
   for (std::size_t i = 0; i < prepared.outputs.size(); ++i) {
     pn.outputs.push_back(static_cast<int>(program.tensors.size()));
     program.outputs.push_back(static_cast<int>(program.tensors.size()));
-    program.tensors.push_back({"out" + std::to_string(i), prepared.outputs[i], std::nullopt});
+    program.tensors.push_back({"out" + std::to_string(i), prepared.outputs[i], std::nullopt, std::nullopt});
   }
   program.nodes.push_back(std::move(pn));
   Executor executor(std::move(program), options);
@@ -97,7 +97,7 @@ inline Attributes attrs(std::initializer_list<std::pair<std::string, AttrValue>>
 }
 
 inline OpNode make_node(std::string op, Attributes attrs = {}, std::size_t output_count = 1) {
-  return OpNode{op, "test_" + op, std::move(attrs), output_count};
+  return OpNode{op, "test_" + op, std::move(attrs), output_count, {}};
 }
 
 }  // namespace rknn::sim::testing

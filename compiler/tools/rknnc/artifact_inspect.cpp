@@ -4,6 +4,7 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "io/tensor_file.h"
@@ -64,7 +65,15 @@ std::map<std::string, int> op_histogram(const sim::Program& p) {
   return ops;
 }
 
-void print_json(const format::LoadedModel& m) {
+// The envelope of an encrypted artifact, or "null".
+std::string encryption_json(const encryption::Envelope* e) {
+  if (!e) return "null";
+  return "{\"level\":" + std::to_string(e->level) + ",\"protects\":" + json_string(encryption::level_name(e->level)) +
+         ",\"cipher\":" + json_string(std::string(encryption::kCipher)) + ",\"key_id\":" + json_string(e->key_id) +
+         ",\"plain_bytes\":" + std::to_string(e->plain_size) + "}";
+}
+
+void print_json(const format::LoadedModel& m, const encryption::Envelope* envelope) {
   const auto& i = m.info;
   std::ostringstream out;
   out << "{\"format_version\":" << i.format_version << ",\"compiler_version\":" << json_string(i.compiler_version)
@@ -87,7 +96,8 @@ void print_json(const format::LoadedModel& m) {
     out << (first ? "" : ",") << json_string(op) << ":" << count;
     first = false;
   }
-  out << "},\"custom_string\":" << json_string(i.custom_string) << "}\n";
+  out << "},\"custom_string\":" << json_string(i.custom_string) << ",\"encryption\":" << encryption_json(envelope)
+      << "}\n";
   std::cout << out.str();
 }
 
@@ -105,7 +115,22 @@ void print_io(const char* title, const std::vector<format::IoInfo>& ios, const s
   }
 }
 
-void print_text(const std::string& path, const format::LoadedModel& m) {
+std::string encryption_text(const encryption::Envelope& e) {
+  return "encryption: level " + std::to_string(e.level) + " (" + encryption::level_name(e.level) + "), " +
+         std::string(encryption::kCipher) + ", key id " + e.key_id + ", " + std::to_string(e.plain_size) +
+         " plain bytes\n";
+}
+
+// An encrypted artifact inspected without its key: what the envelope tells.
+void print_envelope(const std::string& path, const encryption::Envelope& e, bool json) {
+  if (json) {
+    std::cout << "{\"encryption\":" << encryption_json(&e) << "}\n";
+    return;
+  }
+  std::cout << "artifact: " << path << "\n" << encryption_text(e) << "(give --key-file or --key-env to see the model)\n";
+}
+
+void print_text(const std::string& path, const format::LoadedModel& m, const encryption::Envelope* envelope) {
   const auto& i = m.info;
   std::cout << "artifact: " << path << "\nformat version: " << i.format_version << "\ncompiler: " << i.compiler_version
             << "\nplatforms:";
@@ -117,17 +142,32 @@ void print_text(const std::string& path, const format::LoadedModel& m) {
   std::cout << "ops:\n";
   for (const auto& [op, count] : op_histogram(m.program)) std::cout << "  " << op << " " << count << "\n";
   if (!i.custom_string.empty()) std::cout << "custom string: " << i.custom_string << "\n";
+  if (envelope) std::cout << encryption_text(*envelope);
 }
 
 }  // namespace
 
-void inspect_artifact(const std::string& path, bool json) {
+void inspect_artifact(const std::string& path, bool json, const encryption::KeySpec& key) {
   const sim::Tensor bytes = io::read_file_aligned(path);
-  const format::LoadedModel model = format::load_model({bytes.raw(), bytes.byte_size()});
+  std::span<const std::byte> span{bytes.raw(), bytes.byte_size()};
+  std::optional<encryption::Envelope> envelope;
+  encryption::Decrypted plain;
+  if (encryption::is_encrypted(span)) {
+    envelope = encryption::read_envelope(span);
+    if (!key.given()) {
+      print_envelope(path, *envelope, json);
+      return;
+    }
+    const encryption::SecretBytes secret = encryption::read_key(key, envelope->level);
+    plain = encryption::decrypt_artifact(span, secret.span());
+    span = plain.span();
+  }
+  const format::LoadedModel model = format::load_model(span);
+  const encryption::Envelope* e = envelope ? &*envelope : nullptr;
   if (json) {
-    print_json(model);
+    print_json(model, e);
   } else {
-    print_text(path, model);
+    print_text(path, model, e);
   }
 }
 

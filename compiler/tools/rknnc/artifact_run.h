@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "encryption/key_file.h"
 #include "rknn/runtime.hpp"
 #include "rknn/sim/tensor.h"
 
@@ -18,6 +19,7 @@ struct ArtifactRunOptions {
   bool raw = false;             // outputs in the model's own type instead of float32
   int threads = 1;
   int top = 0;
+  encryption::KeySpec key;      // for an encrypted artifact
 };
 
 void run_artifact(const ArtifactRunOptions& options);

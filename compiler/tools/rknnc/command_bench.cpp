@@ -18,11 +18,13 @@ struct BenchOptions {
   std::string model;
   int repeat = 20;
   int threads = 1;
+  encryption::KeySpec key;
 };
 
 void bench(const BenchOptions& options) {
   const sim::Tensor bytes = io::read_file_aligned(options.model);
-  Session session({bytes.raw(), bytes.byte_size()}, {.threads = options.threads});
+  const encryption::SecretBytes key = encryption::read_key_for({bytes.raw(), bytes.byte_size()}, options.key);
+  Session session({bytes.raw(), bytes.byte_size()}, {.threads = options.threads, .key = key.span()});
   std::vector<sim::Tensor> inputs;
   for (std::size_t i = 0; i < session.input_count(); ++i) {
     inputs.emplace_back(sim::DType::kFloat32, shape_of(session.input_attr(i)));
@@ -50,6 +52,7 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("model", options->model, "Artifact (.rknn)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--repeat", options->repeat, "Timed runs after one warm-up (default 20)")->check(CLI::Range(1, 100000));
   cmd->add_option("--threads", options->threads, "Simulator threads")->check(CLI::Range(1, 256));
+  add_key_options(*cmd, options->key);
   cmd->callback([options] { bench(*options); });
 }
 

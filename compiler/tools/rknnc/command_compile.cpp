@@ -8,6 +8,7 @@
 #include "codegen/codegen.h"
 #include "commands.h"
 #include "driver/compile.h"
+#include "encryption/encrypt.h"
 #include "io/atomic_file.h"
 #include "ir/error.h"
 
@@ -28,6 +29,8 @@ struct CompileCommand {
   std::string codegen_dir, name, ns, depfile;
   bool precompile = false;
   ModelOptions model_options;
+  int encrypt_level = 0;  // 0: not encrypted
+  encryption::KeySpec key;
 };
 
 template <class T>
@@ -98,10 +101,29 @@ std::string depfile_text(const std::string& target, const std::vector<fs::path>&
   return text + "\n";
 }
 
+// The key, read before compiling so that a bad key fails fast.
+encryption::SecretBytes encryption_key(const CompileCommand& c) {
+  if (c.encrypt_level == 0) {
+    if (c.key.given()) throw CompileError("--key-file/--key-env need --encrypt-level");
+    return {};
+  }
+  if (!c.key.given()) throw CompileError("--encrypt-level needs --key-file FILE or --key-env VARIABLE");
+  return encryption::read_key(c.key, c.encrypt_level);
+}
+
+// ", encrypted level N (key id ...)" for the summary line: the key id, never the key.
+std::string encryption_note(const CompileCommand& c, const std::string& artifact) {
+  if (c.encrypt_level == 0) return "";
+  return ", encrypted level " + std::to_string(c.encrypt_level) + " (key id " +
+         encryption::read_envelope(std::as_bytes(std::span(artifact))).key_id + ")";
+}
+
 void compile(const CompileCommand& c) {
   if (!c.codegen_dir.empty() && c.name.empty()) throw CompileError("--codegen-dir needs --name");
+  const encryption::SecretBytes key = encryption_key(c);
   driver::CompiledModel compiled = driver::compile_model(c.model, compile_options(c));
-  const std::string artifact = artifact::write_artifact(compiled.info, compiled.program);
+  std::string artifact = artifact::write_artifact(compiled.info, compiled.program);
+  if (c.encrypt_level != 0) artifact = encryption::encrypt_artifact(artifact, c.encrypt_level, key.span());
 
   if (!c.codegen_dir.empty()) {
     fs::create_directories(c.codegen_dir);
@@ -115,10 +137,12 @@ void compile(const CompileCommand& c) {
   if (!c.depfile.empty()) {
     std::vector<fs::path> dependencies = compiled.dependencies;
     dependencies.push_back(fs::read_symlink("/proc/self/exe"));  // a new compiler rebuilds the model
+    if (!c.key.file.empty()) dependencies.push_back(c.key.file);   // a new key too (its path only)
     io::write_file_atomically(c.depfile, depfile_text(c.output, dependencies));
   }
   std::cout << "rknnc: " << c.model << " -> " << c.output << " (" << artifact.size() << " bytes, "
-            << compiled.info.quantization << ", " << compiled.program.nodes.size() << " layers)\n";
+            << compiled.info.quantization << ", " << compiled.program.nodes.size() << " layers"
+            << encryption_note(c, artifact) << ")\n";
 }
 
 }  // namespace
@@ -149,6 +173,11 @@ void add_compile_command(CLI::App& app) {
   cmd->add_option("--depfile", c->depfile, "Write a Make-syntax depfile listing every input file");
   cmd->add_flag("--precompile", c->precompile, "Pre-compile for the platform (RKNN pre_compile)");
   add_model_options(*cmd, c->model_options);
+  cmd->add_option("--encrypt-level", c->encrypt_level,
+                  "Encrypt the artifact: 1 weights, 2 graph and weights, 3 as 2 with an scrypt-derived key "
+                  "(needs --key-file or --key-env)")
+      ->check(CLI::Range(1, 3));
+  add_key_options(*cmd, c->key);
   cmd->callback([c] { compile(*c); });
 }
 

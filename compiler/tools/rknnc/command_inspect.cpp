@@ -19,6 +19,7 @@ struct InspectOptions {
   std::string model;
   bool json = false;
   ModelOptions model_options;
+  encryption::KeySpec key;
 };
 
 std::string describe_value(const onnx::ValueInfoProto& info) {
@@ -32,7 +33,7 @@ std::string describe_value(const onnx::ValueInfoProto& info) {
 
 void inspect(const InspectOptions& options) {
   if (std::filesystem::path(options.model).extension() == ".rknn") {
-    inspect_artifact(options.model, options.json);
+    inspect_artifact(options.model, options.json, options.key);
     return;
   }
   const onnx::ModelProto model = frontend::read_onnx_model(options.model);
@@ -88,6 +89,7 @@ void add_inspect_command(CLI::App& app) {
   cmd->add_option("model", options->model, "ONNX model (.onnx) or artifact (.rknn)")->required()->check(CLI::ExistingFile);
   cmd->add_flag("--json", options->json, "For an artifact: print its attributes as JSON");
   add_model_options(*cmd, options->model_options);
+  add_key_options(*cmd, options->key);
   cmd->callback([options] { inspect(*options); });
 }
 

@@ -28,6 +28,7 @@ struct RunOptions {
   int top = 0;
   bool profile = false;
   ModelOptions model_options;
+  encryption::KeySpec key;
 };
 
 driver::LoadOptions load_options(const ModelOptions& options) {
@@ -104,7 +105,7 @@ void print_profile(const std::vector<sim::NodeTiming>& timings) {
 void run(const RunOptions& options) {
   if (std::filesystem::path(options.model).extension() == ".rknn") {
     run_artifact({options.model, options.inputs, options.output_dir, options.format, options.raw, options.threads,
-                  options.top});
+                  options.top, options.key});
     return;
   }
   driver::LoadedModel model = driver::load_model(options.model, load_options(options.model_options));
@@ -143,6 +144,7 @@ void add_run_command(CLI::App& app) {
       ->check(CLI::Range(1, 1000));
   cmd->add_flag("--profile", options->profile, "Print the time of each layer on the simulator");
   add_model_options(*cmd, options->model_options);
+  add_key_options(*cmd, options->key);
   cmd->callback([options] { run(*options); });
 }
 

@@ -4,10 +4,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "encryption/key_file.h"
+
 namespace rknn::cli {
 
 void add_bench_command(CLI::App& app);
 void add_compile_command(CLI::App& app);
+void add_encrypt_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 
@@ -17,5 +20,9 @@ struct ModelOptions {
   int optimization_level = 3;
 };
 void add_model_options(CLI::App& command, ModelOptions& options);
+
+// --key-file / --key-env: where the key of an encrypted artifact comes from
+// (the key itself never appears on the command line).
+void add_key_options(CLI::App& command, encryption::KeySpec& key);
 
 }  // namespace rknn::cli

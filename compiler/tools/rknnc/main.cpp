@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("rknnc ") + RKNN_VERSION);
   app.require_subcommand(1);
   rknn::cli::add_compile_command(app);
+  rknn::cli::add_encrypt_command(app);
   rknn::cli::add_inspect_command(app);
   rknn::cli::add_run_command(app);
   rknn::cli::add_bench_command(app);

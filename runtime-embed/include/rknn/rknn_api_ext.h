@@ -30,6 +30,49 @@ const char* rknn_last_error_message(void);
  */
 int rknn_init_with_threads(rknn_context* context, void* model, uint32_t size, uint32_t flag, int32_t threads);
 
+/*
+ * Encrypted models (docs/encryption.md). A model made with `rknnc encrypt` or
+ * `rknnc compile --encrypt-level` needs its key: plain rknn_init refuses it
+ * with RKNN_ERR_MODEL_INVALID. A wrong key, a truncated or a modified model is
+ * RKNN_ERR_MODEL_INVALID too, with the reason in rknn_last_error_message().
+ * The runtime decrypts into memory it owns and wipes its copies of the key.
+ */
+
+/* The longest key or secret the runtime accepts, in bytes. */
+#define RKNN_MAX_KEY_LEN 1024
+
+/*
+ * rknn_init with the model's key: 32 bytes for levels 1 and 2, the secret
+ * (8 to RKNN_MAX_KEY_LEN bytes) for level 3. The key is read during the call
+ * only. A model that is not encrypted loads as with rknn_init.
+ */
+int rknn_init_encrypted(rknn_context* context, void* model, uint32_t size, uint32_t flag, const uint8_t* key,
+                        uint32_t key_len);
+
+/*
+ * Supplies the key of an encrypted model on demand, e.g. from secure storage:
+ * `key_id` (16 hex digits, as `rknnc inspect` prints it) and `level` say which
+ * key; write at most `capacity` bytes to `key`, set *key_len and return 0.
+ * Any other return value refuses (rknn_init fails with RKNN_ERR_MODEL_INVALID).
+ * The runtime wipes `key` after use. Called on the thread of the init call,
+ * only for encrypted models.
+ */
+typedef int (*rknn_key_provider)(void* user_data, const char* key_id, int32_t level, uint8_t* key,
+                                 uint32_t capacity, uint32_t* key_len);
+
+/* Everything rknn_init can be told; zero-initialize, then set what applies. */
+typedef struct _rknn_init_options {
+  int32_t threads;                 /* as rknn_init_with_threads; 0: as rknn_init */
+  const uint8_t* key;              /* the key (or NULL): as rknn_init_encrypted */
+  uint32_t key_len;
+  rknn_key_provider key_provider;  /* or a provider (not both) */
+  void* key_provider_data;         /* passed to key_provider as user_data */
+} rknn_init_options;
+
+/* rknn_init with options; options may be NULL (then as rknn_init). */
+int rknn_init_with_options(rknn_context* context, void* model, uint32_t size, uint32_t flag,
+                           const rknn_init_options* options);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "rknn_api.h"
 
@@ -20,9 +22,22 @@ class Error : public std::runtime_error {
   int code_;
 };
 
+// Which key an encrypted model asks for (docs/encryption.md).
+struct KeyRequest {
+  std::string key_id;  // 16 hex digits, as `rknnc inspect` prints them
+  int level = 0;       // 1, 2 or 3
+};
+// Returns the key for the request (the runtime wipes its copy), or throws to refuse.
+using KeyProvider = std::function<std::vector<std::byte>(const KeyRequest&)>;
+
 struct Options {
   int threads = 1;                  // simulator worker threads; results do not depend on it
   bool collect_perf = false;        // per-layer timings for rknn_query(PERF_DETAIL)
+  // An encrypted model's key (32 bytes; level 3: the secret), read while the
+  // session is created only; or a provider asked for it. Ignored for models
+  // that are not encrypted.
+  std::span<const std::byte> key{};
+  KeyProvider key_provider{};
 };
 
 // One loaded model. Not copyable; movable. One Session per thread.

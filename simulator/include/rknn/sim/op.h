@@ -10,7 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include <optional>
+
 #include "rknn/sim/attributes.h"
+#include "rknn/sim/quant.h"
 #include "rknn/sim/tensor.h"
 #include "rknn/sim/thread_pool.h"
 
@@ -25,6 +28,9 @@ struct OpNode {
   Attributes attrs;
   // How many outputs the graph wires up (Split without sizes divides by it).
   std::size_t output_count = 1;
+  // Quantization of each output the graph wires up (nullopt: float), set from
+  // the program's tensors before preparing; quantized kernels read it.
+  std::vector<std::optional<QuantParams>> output_quant = {};
 
   // "Conv node 'conv1'": the prefix of every error message about this node.
   std::string describe() const;
@@ -37,6 +43,7 @@ struct InputInfo {
   bool present = false;
   TensorType type;
   const Tensor* constant = nullptr;
+  const QuantParams* quant = nullptr;  // integer inputs of a quantized model
 };
 
 struct KernelOptions {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rknn/sim/op.h"
+#include "rknn/sim/quant.h"
 
 namespace rknn::sim {
 
@@ -18,6 +19,7 @@ struct ProgramTensor {
   std::string name;
   TensorType type;
   std::optional<Tensor> constant;
+  std::optional<QuantParams> quant = std::nullopt;  // integer tensors of a quantized model
 };
 
 struct ProgramNode {
