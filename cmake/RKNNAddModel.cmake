@@ -1,6 +1,7 @@
 # rknn_add_model(<target> MODEL <file>
 #                [NAME <name>] [NAMESPACE <ns>]
 #                [DATASET <file>] [QUANT <type>] [QUANT_METHOD layer|channel]
+#                [QUANT_ALGORITHM normal|kl_divergence|mmse]
 #                [MEAN_VALUES <v,v,v>...] [STD_VALUES <v,v,v>...] [REORDER_CHANNEL <c,c,c>...]
 #                [INPUTS <tensor>...] [OUTPUTS <tensor>...] [INPUT_SHAPES <name=d0,d1,...>...]
 #                [BATCH_SIZE <n>] [PRECOMPILE ON|OFF] [PLATFORM <chip>...]
@@ -62,7 +63,7 @@ endif()
 set(RKNN_QUANT_TYPES float32 float16 asymmetric_u8 dynamic_fixed_point_i8 dynamic_fixed_point_i16
     asymmetric_quantized-u8 dynamic_fixed_point-8 dynamic_fixed_point-16)
 # What rknnc implements today; the quantization issue adds the integer types.
-set(RKNN_QUANT_IMPLEMENTED float32 float16)
+set(RKNN_QUANT_IMPLEMENTED float32 float16 asymmetric_u8 dynamic_fixed_point_i8 dynamic_fixed_point_i16)
 set(RKNN_PLATFORMS rk1808 rk3399pro rv1109 rv1126 rk3566 rk3568 rk3588 rv1103 rv1106)
 
 function(_rknn_model_error target message)
@@ -141,6 +142,13 @@ function(_rknn_compile_args target out)
     _rknn_model_error(${target} "QUANT ${ARG_QUANT} is not implemented by rknnc yet (available: ${RKNN_QUANT_IMPLEMENTED})")
   endif()
   list(APPEND args --quant ${canonical})
+  if(canonical MATCHES "^(asymmetric_u8|dynamic_fixed_point_i8|dynamic_fixed_point_i16)$" AND NOT DEFINED ARG_DATASET)
+    _rknn_model_error(${target} "QUANT ${ARG_QUANT} needs a calibration DATASET")
+  endif()
+  if(DEFINED ARG_QUANT_ALGORITHM)
+    _rknn_check_choice(${target} QUANT_ALGORITHM "${ARG_QUANT_ALGORITHM}" "normal;kl_divergence;mmse")
+    list(APPEND args --quant-algorithm ${ARG_QUANT_ALGORITHM})
+  endif()
   if(DEFINED ARG_QUANT_METHOD)
     _rknn_check_choice(${target} QUANT_METHOD "${ARG_QUANT_METHOD}" "layer;channel")
     list(APPEND args --quant-method ${ARG_QUANT_METHOD})
@@ -189,7 +197,7 @@ function(_rknn_compile_args target out)
 endfunction()
 
 function(rknn_add_model target)
-  set(one_value NAME NAMESPACE MODEL DATASET QUANT QUANT_METHOD BATCH_SIZE PRECOMPILE OPTIMIZATION_LEVEL
+  set(one_value NAME NAMESPACE MODEL DATASET QUANT QUANT_METHOD QUANT_ALGORITHM BATCH_SIZE PRECOMPILE OPTIMIZATION_LEVEL
       CUSTOM_STRING)
   set(multi_value MEAN_VALUES STD_VALUES REORDER_CHANNEL INPUTS OUTPUTS INPUT_SHAPES PLATFORM ENCRYPT)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "" "${one_value}" "${multi_value}")

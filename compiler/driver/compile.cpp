@@ -3,9 +3,14 @@
 #include <array>
 #include <set>
 
+#include <cmath>
+
+#include "calibration/calibrate.h"
 #include "calibration/dataset.h"
+#include "quantize/quantize_graph.h"
 #include "ir/error.h"
 #include "lower/to_program.h"
+#include "passes/infer_shapes.h"
 #include "rknn/platforms.h"
 
 #ifndef RKNN_VERSION
@@ -25,9 +30,9 @@ struct QuantName {
 constexpr std::array<QuantName, 5> kQuantNames{{
     {"float32", "float32", true},
     {"float16", "float16", true},
-    {"asymmetric_u8", "asymmetric_quantized-u8", false},
-    {"dynamic_fixed_point_i8", "dynamic_fixed_point-8", false},
-    {"dynamic_fixed_point_i16", "dynamic_fixed_point-16", false},
+    {"asymmetric_u8", "asymmetric_quantized-u8", true},
+    {"dynamic_fixed_point_i8", "dynamic_fixed_point-8", true},
+    {"dynamic_fixed_point_i16", "dynamic_fixed_point-16", true},
 }};
 
 void check_platforms(const std::vector<std::string>& platforms) {
@@ -56,6 +61,14 @@ format::IoInfo io_info(const sim::Program& program, int tensor, sim::DType repor
   io.dims = t.type.shape;
   io.fmt = t.type.shape.size() == 4 ? format::Layout::kNCHW : format::Layout::kUndefined;
   io.type = t.type.dtype == sim::DType::kFloat32 ? reported : t.type.dtype;
+  if (t.quant) {
+    if (t.type.dtype == sim::DType::kUInt8) {
+      io.quant = {format::QuantType::kAffineAsymmetric, 0, t.quant->zero_point, t.quant->scale, t.quant->axis};
+    } else {  // dynamic fixed point: scale = 2^-fl
+      const auto fl = static_cast<std::int8_t>(-std::ilogb(t.quant->scale_at(0)));
+      io.quant = {format::QuantType::kDynamicFixedPoint, fl, t.quant->zero_point, t.quant->scale, t.quant->axis};
+    }
+  }
   return io;
 }
 
@@ -113,6 +126,40 @@ format::ModelInfo model_info(const sim::Program& program, const CompileOptions& 
   return info;
 }
 
+bool is_integer_quantization(const std::string& quant) { return quant != "float32" && quant != "float16"; }
+
+sim::DType integer_type(const std::string& quant) {
+  if (quant == "asymmetric_u8") return sim::DType::kUInt8;
+  return quant == "dynamic_fixed_point_i8" ? sim::DType::kInt8 : sim::DType::kInt16;
+}
+
+// Calibrates the float program on the data set, then quantizes the graph.
+void quantize_with_calibration(ir::Graph& graph, const CompileOptions& options, std::vector<std::string>& log) {
+  if (!options.dataset) {
+    throw CompileError("quantization type '" + options.quantization + "' needs a calibration data set (--dataset)");
+  }
+  const sim::Program float_program = lower::to_program(graph);
+  CompileOptions float_options = options;
+  float_options.quantization = "float32";
+  const format::ModelInfo float_info = model_info(float_program, float_options);
+  calibration::CalibrationOptions c;
+  c.dataset = *options.dataset;
+  c.algorithm = calibration::parse_algorithm(options.quant_algorithm);
+  c.batch_size = options.calibration_batch_size;
+  c.epochs = options.epochs;
+  c.sample.rgb_to_bgr = options.rgb_to_bgr;
+  c.threads = options.threads;
+  const calibration::CalibrationResult calibrated =
+      calibration::calibrate(float_program, float_info.inputs, float_info.preprocess, c);
+  log.insert(log.end(), calibrated.warnings.begin(), calibrated.warnings.end());
+  log.push_back("calibrated on " + std::to_string(calibrated.samples) + " samples (" + options.quant_algorithm + ")");
+  const quantize::QuantSpec spec{integer_type(options.quantization), options.quant_method == "channel", c.algorithm};
+  const std::vector<std::string> islands = quantize::quantize_graph(graph, calibrated.statistics, spec);
+  log.insert(log.end(), islands.begin(), islands.end());
+  passes::remove_dead_nodes(graph);
+  passes::infer_shapes(graph);
+}
+
 }  // namespace
 
 std::string compiler_version() { return std::string("rknn-build ") + RKNN_VERSION; }
@@ -141,11 +188,11 @@ CompiledModel compile_model(const std::filesystem::path& model, const CompileOpt
   ir::Graph graph = frontend::import_onnx(model, options.load.import, &result.dependencies);
   passes::extract_subgraph(graph, options.inputs, options.outputs);
   result.passes = passes::optimize(graph, options.load.optimization_level);
-  if (quant == "float16") passes::round_to_float16(graph);
-  result.program = lower::to_program(graph);
-
   CompileOptions resolved = options;
   resolved.quantization = quant;
+  if (quant == "float16") passes::round_to_float16(graph);
+  if (is_integer_quantization(quant)) quantize_with_calibration(graph, resolved, result.log);
+  result.program = lower::to_program(graph);
   result.info = model_info(result.program, resolved);
   if (options.dataset) {
     result.dependencies.push_back(*options.dataset);

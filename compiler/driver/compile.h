@@ -26,6 +26,12 @@ struct CompileOptions {
   std::string custom_string;
   std::optional<std::filesystem::path> dataset;
   bool precompile = false;
+  // Calibration (integer quantization types), as the RKNN config names them.
+  std::string quant_algorithm = "normal";  // normal | kl_divergence | mmse
+  int calibration_batch_size = 100;        // RKNN batch_size
+  int epochs = -1;                         // RKNN epochs: -1 uses the whole data set
+  bool rgb_to_bgr = false;                 // RKNN quant_img_RGB2BGR
+  int threads = 1;
 };
 
 struct CompiledModel {
@@ -33,6 +39,7 @@ struct CompiledModel {
   sim::Program program;
   std::vector<std::filesystem::path> dependencies;  // model, external data, dataset and its files
   std::vector<passes::PassRecord> passes;
+  std::vector<std::string> log;  // calibration warnings and ops kept in float, for the compile log
 };
 
 // Maps RKNN spellings to ours ("asymmetric_quantized-u8" -> "asymmetric_u8",

@@ -7,11 +7,17 @@
 //   fast_range   first merges axes that both inputs walk alike, then runs a
 //                tight inner loop per output row: vector-vector, vector-scalar
 //                or scalar-vector.
+//
+// Quantized inputs (uint8/int8/int16 with quantization parameters) run the
+// integer rules of kernels/reference/quantized_elementwise.h over the same
+// two walks: Add, Sub, Mul, Max, Min and PRelu. Other ops on quantized inputs
+// are UnsupportedError (the compiler keeps them in float).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
 
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -344,11 +350,172 @@ struct MakeFold {
               for (std::int64_t i = b; i < e; ++i) y[i] = y[i] / n;
             });
           }
+        } else {
+          (void)divide_by;  // integer Max/Min never divide (Clang warns about the capture)
         }
       });
     }
   };
 };
+
+// ---- Quantized -----------------------------------------------------------
+
+// The two walks with a rule object instead of a static functor. b may point
+// at another element type (PRelu: the slope multipliers).
+template <class Rule, class T, class TB>
+void q_plain_range(const Rule& rule, const BroadcastPlan& p, const T* a, const TB* b, T* y, std::int64_t begin,
+                   std::int64_t end) {
+  Walker w(p, p.out.size(), begin);
+  for (std::int64_t i = begin; i < end; ++i, w.next()) y[i] = static_cast<T>(rule.apply(a[w.a], b[w.b]));
+}
+
+template <class Rule, class T, class TB>
+void q_fast_range(const Rule& rule, const BroadcastPlan& p, const T* a, const TB* b, T* y, std::int64_t begin,
+                  std::int64_t end) {
+  const std::size_t outer = p.out.size() - 1;
+  const std::int64_t inner = p.out[outer];
+  const std::int64_t ia = p.sa[outer];
+  const std::int64_t ib = p.sb[outer];
+  Walker w(p, outer, begin / inner);
+  std::int64_t col = begin % inner;
+  for (std::int64_t i = begin; i < end; w.next()) {
+    const std::int64_t n = std::min(inner - col, end - i);
+    const T* pa = a + w.a + col * ia;
+    const TB* pb = b + w.b + col * ib;
+    for (std::int64_t k = 0; k < n; ++k) y[i + k] = static_cast<T>(rule.apply(pa[k * ia], pb[k * ib]));
+    i += n;
+    col = 0;
+  }
+}
+
+// One broadcast pass of a rule; a_input < 0 reads the output itself (folds).
+template <class Rule>
+struct QPass {
+  Rule rule;
+  BroadcastPlan plan;
+  bool reference = false;
+  int a_input = 0;
+  int b_input = 1;
+};
+
+template <class Rule>
+QPass<Rule> make_q_pass(Rule rule, const Shape& a, const Shape& b, const Shape& out, int a_input, int b_input,
+                        bool reference) {
+  BroadcastPlan plan = make_plan(a, b, out);
+  return {std::move(rule), reference ? std::move(plan) : collapse(plan), reference, a_input, b_input};
+}
+
+template <class T, class Rule, class TB>
+void run_q_pass(const QPass<Rule>& pass, const T* a, const TB* b, T* y, ThreadPool& pool) {
+  pool.parallel_for(element_count(pass.plan.out), kGrain, [&](std::int64_t begin, std::int64_t end) {
+    if (pass.reference) q_plain_range(pass.rule, pass.plan, a, b, y, begin, end);
+    else q_fast_range(pass.rule, pass.plan, a, b, y, begin, end);
+  });
+}
+
+template <class T, class Rule>
+void run_q_passes(const std::vector<QPass<Rule>>& passes, std::span<const Tensor* const> in, T* y,
+                  ThreadPool& pool) {
+  for (const QPass<Rule>& pass : passes) {
+    const T* a = pass.a_input < 0 ? y : in[static_cast<std::size_t>(pass.a_input)]->data<T>();
+    run_q_pass(pass, a, in[static_cast<std::size_t>(pass.b_input)]->data<T>(), y, pool);
+  }
+}
+
+template <class Rule>
+std::unique_ptr<Kernel> q_passes_kernel(DType dtype, std::vector<QPass<Rule>> passes) {
+  return reference::with_code_type(dtype, [&](auto zero) -> std::unique_ptr<Kernel> {
+    using T = decltype(zero);
+    return make_kernel([passes = std::move(passes)](std::span<const Tensor* const> in,
+                                                    std::span<Tensor* const> out, ThreadPool& pool) {
+      run_q_passes(passes, in, out[0]->data<T>(), pool);
+    });
+  });
+}
+
+// Either every input is quantized or none is: a plain integer tensor next to
+// a quantized one has no meaning.
+bool quantized_inputs(std::span<const InputInfo> inputs) {
+  const bool any =
+      std::any_of(inputs.begin(), inputs.end(), [](const InputInfo& i) { return reference::is_quantized(i); });
+  for (std::size_t i = 0; any && i < inputs.size(); ++i) {
+    if (!reference::is_quantized(inputs[i])) {
+      throw Error("input " + std::to_string(i) + " (" + inputs[i].type.to_string() +
+                  ") has no quantization parameters while another input is quantized");
+    }
+  }
+  return any;
+}
+
+std::unique_ptr<Kernel> quantized_binary(const OpNode& node, std::span<const InputInfo> inputs, const Shape& out,
+                                         bool reference) {
+  if (node.op != "Add" && node.op != "Sub" && node.op != "Mul") {
+    throw UnsupportedError(node.op + " of quantized inputs has no integer kernel; the compiler keeps it in float");
+  }
+  expect_same_dtype(inputs);
+  const reference::QScale a = reference::input_scale(inputs[0], "input 0");
+  const reference::QScale b = reference::input_scale(inputs[1], "input 1");
+  const reference::QScale y = reference::output_scale(node, 0, a.dtype);
+  const Shape& sa = inputs[0].type.shape;
+  const Shape& sb = inputs[1].type.shape;
+  if (node.op == "Mul") {
+    const reference::MulRule rule = reference::make_mul_rule(a, b, y);
+    std::vector<QPass<reference::MulRule>> passes{make_q_pass(rule, sa, sb, out, 0, 1, reference)};
+    return q_passes_kernel(a.dtype, std::move(passes));
+  }
+  const reference::AddRule rule = reference::make_add_rule(a, b, y, node.op == "Sub");
+  std::vector<QPass<reference::AddRule>> passes{make_q_pass(rule, sa, sb, out, 0, 1, reference)};
+  return q_passes_kernel(a.dtype, std::move(passes));
+}
+
+// Max/Min: input 0 and 1 (or 0 twice), each requantized to the output, then
+// every further input folded into the output, as the float path folds.
+std::unique_ptr<Kernel> quantized_min_max(const OpNode& node, std::span<const InputInfo> inputs, const Shape& out,
+                                          bool reference) {
+  if (node.op != "Max" && node.op != "Min") {
+    throw UnsupportedError(node.op + " of quantized inputs has no integer kernel; the compiler keeps it in float");
+  }
+  const bool max = node.op == "Max";
+  const reference::QScale y = reference::output_scale(node, 0, inputs[0].type.dtype);
+  std::vector<reference::Requantizer> r;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    r.push_back(reference::make_requantizer(reference::input_scale(inputs[i], "input " + std::to_string(i)), y));
+  }
+  std::vector<QPass<reference::MinMaxRule>> passes;
+  const int second = inputs.size() > 1 ? 1 : 0;
+  passes.push_back(make_q_pass(reference::MinMaxRule{r[0], r[static_cast<std::size_t>(second)], max},
+                               inputs[0].type.shape, inputs[static_cast<std::size_t>(second)].type.shape, out, 0,
+                               second, reference));
+  reference::Requantizer same;  // the running output is already in output codes
+  same.identity = true;
+  for (std::size_t i = 2; i < inputs.size(); ++i) {
+    passes.push_back(make_q_pass(reference::MinMaxRule{same, r[i], max}, out, inputs[i].type.shape, out, -1,
+                                 static_cast<int>(i), reference));
+  }
+  return q_passes_kernel(y.dtype, std::move(passes));
+}
+
+// PRelu: the slope is a constant, decoded at prepare into one multiplier per
+// slope element; the walk reads those instead of a second tensor.
+std::unique_ptr<Kernel> quantized_prelu(const OpNode& node, std::span<const InputInfo> inputs, bool reference) {
+  const InputInfo& slope = inputs[1];
+  if (!slope.constant) throw UnsupportedError("the slope of a quantized PRelu must be a constant");
+  const reference::QScale x = reference::input_scale(inputs[0], "X");
+  const reference::QScale y = reference::output_scale(node, 0, x.dtype);
+  std::vector<reference::SlopeMultiplier> slopes;
+  for (double v : reference::constant_values(*slope.constant, slope.quant, "slope")) {
+    slopes.push_back(reference::make_slope_multiplier(v, x, y));
+  }
+  auto pass = make_q_pass(reference::make_prelu_rule(x, y), inputs[0].type.shape, slope.type.shape,
+                          inputs[0].type.shape, 0, 1, reference);
+  return reference::with_code_type(x.dtype, [&](auto zero) -> std::unique_ptr<Kernel> {
+    using T = decltype(zero);
+    return make_kernel([pass = std::move(pass), slopes = std::move(slopes)](
+                           std::span<const Tensor* const> in, std::span<Tensor* const> out, ThreadPool& pool) {
+      run_q_pass(pass, in[0]->data<T>(), slopes.data(), out[0]->data<T>(), pool);
+    });
+  });
+}
 
 }  // namespace
 
@@ -359,6 +526,10 @@ Prepared prepare_binary(const OpNode& node, std::span<const InputInfo> inputs, c
   const Shape out = broadcast_shapes(a.shape, b.shape, "inputs");
   Prepared prepared;
   prepared.outputs = {TensorType{a.dtype, out}};
+  if (quantized_inputs(inputs)) {
+    prepared.kernel = quantized_binary(node, inputs, out, options.reference);
+    return prepared;
+  }
   if (node.op == "Pow") {
     prepared.kernel = pow_kernel(a, b, out, options.reference);
     return prepared;
@@ -384,6 +555,10 @@ Prepared prepare_variadic(const OpNode& node, std::span<const InputInfo> inputs,
   const bool ref = options.reference;
   Prepared prepared;
   prepared.outputs = {TensorType{dtype, out}};
+  if (quantized_inputs(inputs)) {
+    prepared.kernel = quantized_min_max(node, inputs, out, ref);
+    return prepared;
+  }
   if (node.op == "Max" || node.op == "Min") {
     expect_dtype(inputs[0], kArithmeticTypes, "input");
     prepared.kernel = node.op == "Max" ? by_dtype<MakeFold<MaxOp>::For>(dtype, inputs, out, ref, 0)
@@ -398,12 +573,10 @@ Prepared prepare_variadic(const OpNode& node, std::span<const InputInfo> inputs,
   return prepared;
 }
 
-Prepared prepare_prelu(const OpNode&, std::span<const InputInfo> inputs, const KernelOptions& options) {
+Prepared prepare_prelu(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions& options) {
   expect_input_count(inputs, 2, 2);
   const TensorType& x = inputs[0].type;
   const TensorType& slope = inputs[1].type;
-  expect_same_dtype(inputs);
-  expect_dtype(inputs[0], {DType::kFloat32, DType::kInt32, DType::kInt64}, "X");
   // Unidirectional: the slope broadcasts to X, never the other way.
   if (broadcast_shapes(x.shape, slope.shape, "X and slope") != x.shape) {
     throw Error("slope shape " + shape_to_string(slope.shape) + " does not broadcast to X shape " +
@@ -411,6 +584,13 @@ Prepared prepare_prelu(const OpNode&, std::span<const InputInfo> inputs, const K
   }
   Prepared prepared;
   prepared.outputs = {x};
+  // A quantized X takes a float or quantized constant slope.
+  if (reference::is_quantized(inputs[0])) {
+    prepared.kernel = quantized_prelu(node, inputs, options.reference);
+    return prepared;
+  }
+  expect_same_dtype(inputs);
+  expect_dtype(inputs[0], {DType::kFloat32, DType::kInt32, DType::kInt64}, "X");
   prepared.kernel = by_dtype<MakeBinary<PReluOp>::For>(x.dtype, x.shape, slope.shape, x.shape, options.reference);
   return prepared;
 }

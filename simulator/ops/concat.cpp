@@ -1,8 +1,13 @@
 // Concat: joins the inputs along one axis. Seen as [outer, axis * inner]
 // rows, every input contributes one contiguous block to each output row.
+//
+// Quantized inputs are each requantized to the output's parameters,
+// q_out = saturate(zp_out + round((q - zp_in) * s_in / s_out)) (rounding half
+// up), and copied unchanged when their parameters equal the output's.
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -37,9 +42,59 @@ void run_concat(const ConcatParams& p, std::span<const Tensor* const> in, Tensor
   });
 }
 
+// One input block of one output row, requantized; the fast path copies
+// blocks whose requantization is the identity.
+template <class T>
+void requantize_block(const reference::Requantizer& r, const T* x, T* y, std::int64_t n, bool reference) {
+  if (r.identity && !reference) {
+    if (n) std::memcpy(y, x, static_cast<std::size_t>(n) * sizeof(T));
+    return;
+  }
+  for (std::int64_t k = 0; k < n; ++k) y[k] = static_cast<T>(r.apply(x[k]));
+}
+
+template <class T>
+void run_quantized_concat(const ConcatParams& p, const std::vector<reference::Requantizer>& r, bool reference,
+                          std::span<const Tensor* const> in, Tensor& out, ThreadPool& pool) {
+  const auto size = static_cast<std::int64_t>(sizeof(T));
+  const std::int64_t row = p.row_bytes / size;
+  const std::int64_t grain = std::max<std::int64_t>(1, 16 * 1024 / std::max<std::int64_t>(row, 1));
+  pool.parallel_for(p.outer, grain, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t o = begin; o < end; ++o) {
+      T* y = out.data<T>() + o * row;
+      for (std::size_t i = 0; i < in.size(); ++i) {
+        const std::int64_t n = p.block_bytes[i] / size;
+        requantize_block(r[i], in[i]->data<T>() + o * n, y, n, reference);
+        y += n;
+      }
+    }
+  });
+}
+
+std::unique_ptr<Kernel> quantized_kernel(const OpNode& node, std::span<const InputInfo> inputs,
+                                         ConcatParams params, bool reference) {
+  const DType dtype = inputs[0].type.dtype;
+  const reference::QScale y = reference::output_scale(node, 0, dtype);
+  std::vector<reference::Requantizer> r;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!reference::is_quantized(inputs[i])) {
+      throw Error("input " + std::to_string(i) + " (" + inputs[i].type.to_string() +
+                  ") has no quantization parameters while input 0 is quantized");
+    }
+    r.push_back(reference::make_requantizer(reference::input_scale(inputs[i], "input " + std::to_string(i)), y));
+  }
+  return reference::with_code_type(dtype, [&](auto zero) -> std::unique_ptr<Kernel> {
+    using T = decltype(zero);
+    return make_kernel([params = std::move(params), r = std::move(r), reference](
+                           std::span<const Tensor* const> in, std::span<Tensor* const> out, ThreadPool& pool) {
+      run_quantized_concat<T>(params, r, reference, in, *out[0], pool);
+    });
+  });
+}
+
 }  // namespace
 
-Prepared prepare_concat(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
+Prepared prepare_concat(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions& options) {
   if (inputs.empty()) throw Error("expects at least 1 input, got 0");
   expect_input_count(inputs, inputs.size(), inputs.size());
   const TensorType& first = inputs[0].type;
@@ -70,6 +125,10 @@ Prepared prepare_concat(const OpNode& node, std::span<const InputInfo> inputs, c
   }
   Prepared p;
   p.outputs.push_back({first.dtype, std::move(out_shape)});
+  if (reference::is_quantized(inputs[0])) {
+    p.kernel = quantized_kernel(node, inputs, std::move(params), options.reference);
+    return p;
+  }
   p.kernel = make_kernel([params](std::span<const Tensor* const> in, std::span<Tensor* const> out,
                                   ThreadPool& pool) { run_concat(params, in, *out[0], pool); });
   return p;

@@ -1,12 +1,21 @@
 // ConvTranspose (ONNX opset 17), 1-D and 2-D, NCHW. Output size and padding
 // follow the spec: output_shape, when given, decides the total padding;
 // otherwise SAME_* gives in * stride and NOTSET/VALID use pads.
+//
+// Quantized X (uint8, int8, int16 with quantization parameters) takes the
+// integer path of docs/quantization-nn.md, with per-channel weights along W's
+// axis 1. It runs the reference gather in both modes: transposed
+// convolutions are rare in quantized models and the gather is exact.
+#include <utility>
 #include <vector>
 
 #include "activation.h"
 #include "conv_util.h"
 #include "kernels/optimized/conv.h"
 #include "kernels/reference/conv.h"
+#include "kernels/reference/quantized_common.h"
+#include "kernels/reference/quantized_conv.h"
+#include "kernels/reference/quantized_setup.h"
 #include "kernels/reference/window.h"
 #include "op_util.h"
 #include "ops.h"
@@ -100,7 +109,6 @@ Shape decode(const OpNode& node, std::span<const InputInfo> inputs, ConvParams& 
                {xs[2 + i], a.out, wa.kernel[i], wa.strides[i], wa.dilations[i], a.pad_begin});
     out.push_back(a.out);
   }
-  check_bias(inputs, p.out_channels);
   p.activation = parse_activation(node.attrs);
   return out;
 }
@@ -112,15 +120,40 @@ std::unique_ptr<Kernel> choose_kernel(const ConvParams& p, const InputInfo& w,
                                  optimized::conv_transpose);
 }
 
+template <class T>
+std::unique_ptr<Kernel> quantized_kernel(reference::QuantizedConvParams q) {
+  return make_kernel([q = std::move(q)](std::span<const Tensor* const> in,
+                                        std::span<Tensor* const> out, ThreadPool& pool) {
+    const Tensor* b = optional_tensor(in, 2);
+    reference::quantized_conv_transpose<T>(q, in[0]->data<T>(), in[1]->data<T>(),
+                                           b ? b->data<std::int32_t>() : nullptr,
+                                           out[0]->data<T>(), pool);
+  });
+}
+
+Prepared prepare_quantized(const OpNode& node, std::span<const InputInfo> inputs) {
+  ConvParams p;
+  const Shape out = decode(node, inputs, p);
+  QuantizedConvSetup s = make_quantized_conv(node, inputs, p, 1, p.out_per_group());
+  const DType type = inputs[0].type.dtype;
+  Prepared prepared;
+  prepared.outputs.push_back({type, out});
+  prepared.kernel = reference::visit_quantized(
+      type, [&](auto t) { return quantized_kernel<decltype(t)>(std::move(s.params)); });
+  return prepared;
+}
+
 }  // namespace
 
 Prepared prepare_conv_transpose(const OpNode& node, std::span<const InputInfo> inputs,
                                 const KernelOptions& options) {
   expect_input_count(inputs, 2, 3);
+  if (reference::is_quantized_type(inputs[0].type.dtype)) return prepare_quantized(node, inputs);
   expect_dtype(inputs[0], {DType::kFloat32}, "X");
   expect_dtype(inputs[1], {DType::kFloat32}, "W");
   ConvParams p;
   const Shape out = decode(node, inputs, p);
+  check_bias(inputs, p.out_channels);
   Prepared prepared;
   prepared.outputs.push_back({DType::kFloat32, out});
   prepared.kernel = choose_kernel(p, inputs[1], options);

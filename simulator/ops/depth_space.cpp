@@ -6,6 +6,7 @@
 //   CRD  out[n, c, h*b+i, w*b+j] = in[n, c*b*b + i*b + j, h, w]
 // SpaceToDepth, output [N, C*b², H/b, W/b] viewed as [N, b, b, C, H/b, W/b]:
 //        out[n, (i*b + j)*C + c, h, w] = in[n, c, h*b+i, w*b+j]
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -33,6 +34,7 @@ std::int64_t block_size(const OpNode& node) {
 
 Prepared prepare_depth_to_space(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
   const Nchw in = check_nchw(inputs);
+  reference::expect_same_params(node, inputs[0]);  // codes move unchanged
   const std::int64_t b = block_size(node);
   if (in.c % (b * b) != 0) {
     throw Error("channels " + std::to_string(in.c) + " are not divisible by blocksize² " +
@@ -52,6 +54,7 @@ Prepared prepare_depth_to_space(const OpNode& node, std::span<const InputInfo> i
 
 Prepared prepare_space_to_depth(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
   const Nchw in = check_nchw(inputs);
+  reference::expect_same_params(node, inputs[0]);  // codes move unchanged
   const std::int64_t b = block_size(node);
   if (in.h % b != 0 || in.w % b != 0) {
     throw Error("height " + std::to_string(in.h) + " and width " + std::to_string(in.w) +

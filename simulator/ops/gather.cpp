@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -54,6 +55,7 @@ void run_gather(const GatherParams& p, const Tensor& data, const Tensor& indices
 
 Prepared prepare_gather(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
   expect_input_count(inputs, 2, 2);
+  reference::expect_same_params(node, inputs[0]);  // codes move unchanged
   const TensorType& data = inputs[0].type;
   const TensorType& indices = inputs[1].type;
   expect_dtype(inputs[1], {DType::kInt32, DType::kInt64}, "indices");

@@ -2,6 +2,7 @@
 // optional second output, the mask, is all true because nothing is dropped.
 #include <cstring>
 
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -33,6 +34,7 @@ Prepared prepare_identity(const OpNode& node, std::span<const InputInfo> inputs,
   } else {
     expect_input_count(inputs, 1, 1);
   }
+  reference::expect_same_params(node, inputs[0]);  // codes move unchanged
   Prepared p;
   p.outputs.push_back(inputs[0].type);
   if (dropout) p.outputs.push_back({DType::kBool, inputs[0].type.shape});

@@ -1,12 +1,19 @@
 // MatMul (ONNX opset 17) with numpy semantics: a 1-D A is a row vector and a
 // 1-D B a column vector (that axis is dropped from the output); leading batch
 // axes broadcast.
+//
+// Quantized A and B (uint8, int8, int16 with per-tensor quantization
+// parameters) take the integer path of docs/quantization-nn.md: exact sums,
+// one multiplier a_scale * b_scale / y_scale, no bias.
 #include <algorithm>
 #include <utility>
 #include <vector>
 
+#include "kernels/optimized/quantized_gemm.h"
 #include "kernels/optimized/sgemm.h"
 #include "kernels/reference/gemm.h"
+#include "kernels/reference/quantized_gemm.h"
+#include "kernels/reference/quantized_setup.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -167,11 +174,94 @@ std::unique_ptr<Kernel> make_matmul_kernel(MatMulParams p, std::span<const Input
   });
 }
 
+// ---- Quantized path ----
+
+struct QuantizedMatMul {
+  MatMulParams geometry;
+  reference::QuantizedGemmParams q;  // one matrix product
+  bool int32_accumulators = false;
+  bool reference = false;
+
+  // Every batch's product; the fast one packs both operands block by block.
+  template <class T, class Acc>
+  void run(const T* a, const T* b, T* y, ThreadPool& pool) const {
+    const MatMulParams& p = geometry;
+    for (std::int64_t i = 0; i < p.batches(); ++i) {
+      const auto u = static_cast<std::size_t>(i);
+      const reference::CodeMatrix<T> av{a + p.a_offsets[u], p.k, 1}, bv{b + p.b_offsets[u], p.n, 1};
+      T* yi = y + i * p.m * p.n;
+      if (reference) {
+        reference::quantized_gemm<T>(q, av, bv, nullptr, yi, p.n, pool);
+        continue;
+      }
+      const std::span<const std::int32_t> a_zp(&q.a_zero_point, 1);
+      optimized::quantized_gemm<T, Acc>(q, optimized::qa_operand<T>(av, a_zp, p.k),
+                                        optimized::qb_operand<T>(bv, q.b_zero_point, p.k), nullptr,
+                                        yi, p.n, &pool);
+    }
+  }
+};
+
+QuantizedMatMul decode_quantized(const OpNode& node, std::span<const InputInfo> inputs,
+                                 MatMulParams p, const KernelOptions& options) {
+  const DType type = inputs[0].type.dtype;
+  expect_dtype(inputs[1], {type}, "B");
+  const QuantParams& aq = require_input_quant(inputs[0], "A");
+  const QuantParams& bq = require_input_quant(inputs[1], "B");
+  const QuantParams& yq = require_output_quant(node);
+  expect_per_tensor(aq, "A");
+  expect_per_tensor(bq, "B");
+  expect_per_tensor(yq, "Y");
+  const auto n = static_cast<std::size_t>(p.n);
+  const std::vector<double> multiplier(
+      n, static_cast<double>(aq.scale[0]) * bq.scale[0] / yq.scale[0]);
+  QuantizedMatMul qm;
+  qm.q = {p.m, p.n, p.k, aq.zero_point[0], std::vector<std::int32_t>(n, bq.zero_point[0]), 1,
+          reference::make_output_stage(multiplier, yq, type, {})};
+  qm.int32_accumulators = type != DType::kInt16 &&
+                          fits_int32(p.k, reference::max_code_offset(type, aq.zero_point[0]),
+                                     reference::max_code_offset(type, bq.zero_point[0]));
+  qm.reference = options.reference;
+  qm.geometry = std::move(p);
+  return qm;
+}
+
+template <class T>
+std::unique_ptr<Kernel> quantized_kernel(QuantizedMatMul qm) {
+  const bool narrow = sizeof(T) == 1 && qm.int32_accumulators;
+  return make_kernel([qm = std::move(qm), narrow](std::span<const Tensor* const> in,
+                                                  std::span<Tensor* const> out, ThreadPool& pool) {
+    if constexpr (sizeof(T) == 1) {
+      if (narrow) {
+        qm.run<T, std::int32_t>(in[0]->data<T>(), in[1]->data<T>(), out[0]->data<T>(), pool);
+        return;
+      }
+    }
+    qm.run<T, std::int64_t>(in[0]->data<T>(), in[1]->data<T>(), out[0]->data<T>(), pool);
+  });
+}
+
+Prepared prepare_quantized_matmul(const OpNode& node, std::span<const InputInfo> inputs,
+                                  const KernelOptions& options) {
+  MatMulParams p;
+  const Shape out = decode(inputs[0], inputs[1], p);
+  QuantizedMatMul qm = decode_quantized(node, inputs, std::move(p), options);
+  const DType type = inputs[0].type.dtype;
+  Prepared prepared;
+  prepared.outputs.push_back({type, out});
+  prepared.kernel = reference::visit_quantized(
+      type, [&](auto t) { return quantized_kernel<decltype(t)>(std::move(qm)); });
+  return prepared;
+}
+
 }  // namespace
 
-Prepared prepare_matmul(const OpNode&, std::span<const InputInfo> inputs,
+Prepared prepare_matmul(const OpNode& node, std::span<const InputInfo> inputs,
                         const KernelOptions& options) {
   expect_input_count(inputs, 2, 2);
+  if (reference::is_quantized_type(inputs[0].type.dtype)) {
+    return prepare_quantized_matmul(node, inputs, options);
+  }
   expect_dtype(inputs[0], {DType::kFloat32}, "A");
   expect_dtype(inputs[1], {DType::kFloat32}, "B");
   MatMulParams p;

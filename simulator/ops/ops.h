@@ -21,6 +21,8 @@ RKNN_DECLARE_OP(prepare_global_max_pool);        // pool.cpp
 RKNN_DECLARE_OP(prepare_batch_norm);             // batch_norm.cpp
 RKNN_DECLARE_OP(prepare_instance_norm);          // instance_norm.cpp
 RKNN_DECLARE_OP(prepare_lrn);                    // lrn.cpp
+RKNN_DECLARE_OP(prepare_quantize_linear);        // quantize_linear.cpp
+RKNN_DECLARE_OP(prepare_dequantize_linear);      // quantize_linear.cpp
 
 // Element-wise math, reductions, softmax.
 RKNN_DECLARE_OP(prepare_unary);     // unary.cpp: Relu, Sigmoid, Tanh, Exp, ... (switches on node.op)

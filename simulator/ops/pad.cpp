@@ -6,10 +6,16 @@
 // prepare builds, per axis, the source index of every output position (-1:
 // the constant), so run() only looks indices up; the middle of each
 // innermost row is one memcpy.
+//
+// Quantized inputs: codes move unchanged (the output must carry the input's
+// parameters) and the constant is decided at prepare: constant_value
+// quantized with those parameters (rounding half to even), the zero point
+// when it is absent.
 #include <algorithm>
 #include <array>
 #include <cstring>
 
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -25,6 +31,8 @@ struct PadParams {
   std::int64_t copy_begin = 0;  // innermost output range that is a plain copy
   std::int64_t copy_end = 0;
   std::size_t element_size = 1;
+  bool fixed_fill = false;  // quantized: `fill` holds the constant's code
+  std::array<std::byte, 8> fill{};
 };
 
 // Index into an axis of n >= 1 elements for position p outside [0, n).
@@ -125,15 +133,37 @@ void pad_rows(const PadParams& p, const std::byte* src, std::byte* dst, const st
 
 void run_pad(const PadParams& p, std::span<const Tensor* const> in, Tensor& out, ThreadPool& pool) {
   // The constant: input 2 if present and not empty, else zero.
-  std::array<std::byte, 8> fill{};
+  std::array<std::byte, 8> fill = p.fill;
   const Tensor* value = optional_tensor(in, 2);
-  if (value && value->element_count() > 0) std::memcpy(fill.data(), value->raw(), p.element_size);
+  if (!p.fixed_fill && value && value->element_count() > 0) std::memcpy(fill.data(), value->raw(), p.element_size);
   const std::int64_t rows = element_count(p.out_shape) / std::max<std::int64_t>(p.out_shape.back(), 1);
   if (p.out_shape.back() == 0) return;
   const auto row_bytes = p.out_shape.back() * static_cast<std::int64_t>(p.element_size);
   const std::int64_t grain = std::max<std::int64_t>(1, 64 * 1024 / row_bytes);
   pool.parallel_for(rows, grain, [&](std::int64_t begin, std::int64_t end) {
     pad_rows(p, in[0]->raw(), out.raw(), fill.data(), begin, end);
+  });
+}
+
+// The code of the constant for a quantized input: constant_value as a real
+// number (float32 or quantized constant) quantized with the input's
+// parameters, a plain code of the input's type as is, the zero point when
+// absent or empty.
+std::int64_t quantized_fill(const OpNode& node, std::span<const InputInfo> inputs) {
+  reference::expect_same_params(node, inputs[0]);
+  const reference::QScale x = reference::input_scale(inputs[0], "input");
+  const InputInfo* value = optional_input(inputs, 2);
+  if (!value || value->type.element_count() == 0) return x.zero_point;
+  if (value->type.element_count() > 1) throw Error("constant_value must be a scalar, got " + value->type.to_string());
+  const Tensor& constant = require_constant(inputs, 2, "constant_value of a quantized Pad");
+  if (constant.dtype() == x.dtype && !reference::is_quantized(*value)) return constant.to_int64_vector()[0];
+  return x.quantize(reference::constant_values(constant, value->quant, "constant_value")[0]);
+}
+
+void store_code(std::int64_t code, DType dtype, std::array<std::byte, 8>& fill) {
+  reference::with_code_type(dtype, [&](auto zero) {
+    const auto v = static_cast<decltype(zero)>(code);
+    std::memcpy(fill.data(), &v, sizeof v);
   });
 }
 
@@ -144,13 +174,18 @@ Prepared prepare_pad(const OpNode& node, std::span<const InputInfo> inputs, cons
   const TensorType& in = inputs[0].type;
   const PadMode mode = parse_mode(node.attrs.get_string("mode", "constant"));
   const InputInfo* value = optional_input(inputs, 2);
-  if (value && (value->type.dtype != in.dtype || value->type.element_count() > 1)) {
+  const bool quantized = reference::is_quantized(inputs[0]);
+  if (!quantized && value && (value->type.dtype != in.dtype || value->type.element_count() > 1)) {
     throw Error("constant_value must be a scalar of the input type " + std::string(dtype_name(in.dtype)) +
                 ", got " + value->type.to_string());
   }
   const std::vector<std::array<std::int64_t, 2>> pads = read_pads(inputs, in.shape.size());
   PadParams params;
   params.element_size = dtype_size(in.dtype);
+  if (quantized) {
+    params.fixed_fill = true;
+    store_code(quantized_fill(node, inputs), in.dtype, params.fill);
+  }
   // A scalar is padded as a one-element vector with no pads.
   const Shape shape = in.shape.empty() ? Shape{1} : in.shape;
   params.in_strides = strides_of(shape);

@@ -10,12 +10,20 @@
 // time; reduce_rows, used when the innermost axis is kept, updates a row of
 // contiguous outputs together so input reads stay sequential. Each output
 // sees the same accumulation sequence in both.
+//
+// Quantized inputs: ReduceSum and ReduceMean sum the offset codes q - zp_in
+// in int64 and requantize the sum by s_in / s_out (Sum) or s_in / (s_out *
+// count) (Mean); ReduceMax and ReduceMin compare codes and requantize the
+// winner by s_in / s_out. Other reductions of quantized inputs are
+// UnsupportedError. The accumulators carry their multipliers, so the same
+// two loops run them.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
 
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -87,6 +95,31 @@ struct MinR {
   static T finish(Acc acc, std::int64_t) { return acc; }
 };
 
+// Quantized accumulators: instances hold the requantization.
+template <class T>
+struct QSumR {
+  using Acc = std::int64_t;  // count * 65535 stays far below 2^63
+  std::int32_t zp_in = 0;
+  std::int32_t zp_out = 0;
+  Multiplier multiplier;
+  CodeRange range{0, 255};
+
+  Acc init() const { return 0; }
+  Acc step(Acc acc, T x) const { return acc + (std::int64_t{x} - zp_in); }
+  T finish(Acc acc, std::int64_t) const {
+    return static_cast<T>(saturate(zp_out + apply_multiplier(acc, multiplier), range));
+  }
+};
+template <class T, bool kMax>
+struct QExtremeR {
+  using Acc = T;
+  reference::Requantizer requantize;
+
+  Acc init() const { return kMax ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max(); }
+  Acc step(Acc acc, T x) const { return (kMax ? acc < x : x < acc) ? x : acc; }
+  T finish(Acc acc, std::int64_t) const { return static_cast<T>(requantize.apply(acc)); }
+};
+
 // ---- Plan and loops ------------------------------------------------------
 
 struct Axes {
@@ -152,33 +185,33 @@ class Odometer {
   std::vector<std::int64_t> index_;
 };
 
-template <class T>
-using ReduceFn = void (*)(const ReducePlan&, const T*, T*, std::int64_t, std::int64_t);
+template <class T, class R>
+using ReduceFn = void (*)(const R&, const ReducePlan&, const T*, T*, std::int64_t, std::int64_t);
 
 // The reference: outputs one at a time; the innermost reduced axis is the
 // tight loop, the outer reduced axes step through an odometer.
 template <class T, class R>
-void reduce_each(const ReducePlan& p, const T* x, T* y, std::int64_t begin, std::int64_t end) {
+void reduce_each(const R& r, const ReducePlan& p, const T* x, T* y, std::int64_t begin, std::int64_t end) {
   const std::size_t outer = p.reduced.size.empty() ? 0 : p.reduced.size.size() - 1;
   const std::int64_t inner = p.reduced.size.empty() ? 1 : p.reduced.size.back();
   const std::int64_t inner_stride = p.reduced.size.empty() ? 0 : p.reduced.stride.back();
   const std::int64_t rows = inner == 0 ? 0 : p.count / inner;
   Odometer out(p.kept, p.kept.size.size(), begin);
   for (std::int64_t o = begin; o < end; ++o, out.next()) {
-    typename R::Acc acc = R::init();
+    typename R::Acc acc = r.init();
     Odometer red(p.reduced, outer, 0);
-    for (std::int64_t r = 0; r < rows; ++r, red.next()) {
+    for (std::int64_t row = 0; row < rows; ++row, red.next()) {
       const T* px = x + out.offset + red.offset;
-      for (std::int64_t k = 0; k < inner; ++k) acc = R::step(acc, px[k * inner_stride]);
+      for (std::int64_t k = 0; k < inner; ++k) acc = r.step(acc, px[k * inner_stride]);
     }
-    y[o] = R::finish(acc, p.count);
+    y[o] = r.finish(acc, p.count);
   }
 }
 
 // The fast path when the innermost input axis is kept: a row of outputs is
 // contiguous in the input, so it is accumulated side by side.
 template <class T, class R>
-void reduce_rows(const ReducePlan& p, const T* x, T* y, std::int64_t begin, std::int64_t end) {
+void reduce_rows(const R& r, const ReducePlan& p, const T* x, T* y, std::int64_t begin, std::int64_t end) {
   const std::size_t outer = p.kept.size.size() - 1;
   const std::int64_t width = p.kept.size.back();
   std::vector<typename R::Acc> acc(static_cast<std::size_t>(std::min(width, end - begin)));
@@ -186,30 +219,46 @@ void reduce_rows(const ReducePlan& p, const T* x, T* y, std::int64_t begin, std:
   std::int64_t col = begin % width;
   for (std::int64_t o = begin; o < end; out.next()) {
     const auto n = static_cast<std::size_t>(std::min(width - col, end - o));
-    std::fill_n(acc.begin(), n, R::init());
+    std::fill_n(acc.begin(), n, r.init());
     Odometer red(p.reduced, p.reduced.size.size(), 0);
-    for (std::int64_t r = 0; r < p.count; ++r, red.next()) {
+    for (std::int64_t row = 0; row < p.count; ++row, red.next()) {
       const T* px = x + out.offset + red.offset + col;
-      for (std::size_t k = 0; k < n; ++k) acc[k] = R::step(acc[k], px[k]);
+      for (std::size_t k = 0; k < n; ++k) acc[k] = r.step(acc[k], px[k]);
     }
-    for (std::size_t k = 0; k < n; ++k) y[o + static_cast<std::int64_t>(k)] = R::finish(acc[k], p.count);
+    for (std::size_t k = 0; k < n; ++k) y[o + static_cast<std::int64_t>(k)] = r.finish(acc[k], p.count);
     o += static_cast<std::int64_t>(n);
     col = 0;
   }
 }
 
 template <class T, class R>
-std::unique_ptr<Kernel> reduce_kernel(ReducePlan plan, bool reference) {
+std::unique_ptr<Kernel> reduce_kernel(ReducePlan plan, bool reference, R r = {}) {
   const bool rows = !reference && !plan.kept.size.empty() && plan.kept.stride.back() == 1;
-  const ReduceFn<T> fn = rows ? reduce_rows<T, R> : reduce_each<T, R>;
+  const ReduceFn<T, R> fn = rows ? reduce_rows<T, R> : reduce_each<T, R>;
   const std::int64_t grain = std::max<std::int64_t>(1, kGrain / std::max<std::int64_t>(plan.count, 1));
-  return make_kernel([plan = std::move(plan), fn, grain](std::span<const Tensor* const> in,
-                                                         std::span<Tensor* const> out, ThreadPool& pool) {
+  return make_kernel([plan = std::move(plan), fn, grain, r](std::span<const Tensor* const> in,
+                                                            std::span<Tensor* const> out, ThreadPool& pool) {
     const T* x = in[0]->data<T>();
     T* y = out[0]->data<T>();
     pool.parallel_for(out[0]->element_count(), grain,
-                      [&](std::int64_t b, std::int64_t e) { fn(plan, x, y, b, e); });
+                      [&](std::int64_t b, std::int64_t e) { fn(r, plan, x, y, b, e); });
   });
+}
+
+template <class T>
+std::unique_ptr<Kernel> quantized_kernel(const std::string& op, ReducePlan plan, bool reference,
+                                         const reference::QScale& in, const reference::QScale& out) {
+  if (op == "ReduceSum" || op == "ReduceMean") {
+    const double count = op == "ReduceMean" ? static_cast<double>(plan.count) : 1.0;
+    QSumR<T> r{in.zero_point, out.zero_point, {}, out.range};
+    // An empty Mean has no value; its multiplier stays 0 and gives the zero point.
+    if (count > 0.0) r.multiplier = reference::ratio_multiplier(in.scale / (out.scale * count), "input");
+    return reduce_kernel<T>(std::move(plan), reference, r);
+  }
+  const reference::Requantizer requantize = reference::make_requantizer(in, out);
+  if (op == "ReduceMax") return reduce_kernel<T>(std::move(plan), reference, QExtremeR<T, true>{requantize});
+  if (op == "ReduceMin") return reduce_kernel<T>(std::move(plan), reference, QExtremeR<T, false>{requantize});
+  throw UnsupportedError(op + " of a quantized input has no integer kernel; the compiler keeps it in float");
 }
 
 template <class T>
@@ -274,6 +323,14 @@ Prepared prepare_reduce(const OpNode& node, std::span<const InputInfo> inputs, c
   ReducePlan plan = make_plan(x.type.shape, reduce);
   Prepared prepared;
   prepared.outputs = {TensorType{x.type.dtype, out}};
+  if (reference::is_quantized(x)) {
+    const reference::QScale in = reference::input_scale(x, "input");
+    const reference::QScale y = reference::output_scale(node, 0, in.dtype);
+    prepared.kernel = reference::with_code_type(in.dtype, [&](auto zero) {
+      return quantized_kernel<decltype(zero)>(node.op, std::move(plan), options.reference, in, y);
+    });
+    return prepared;
+  }
   switch (x.type.dtype) {
     case DType::kFloat32: prepared.kernel = float_kernel(node.op, std::move(plan), options.reference); break;
     case DType::kInt32: prepared.kernel = int_kernel<std::int32_t>(node.op, std::move(plan), options.reference); break;

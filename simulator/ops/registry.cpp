@@ -12,7 +12,7 @@ namespace {
 
 using namespace ops;
 
-constexpr std::array<std::pair<std::string_view, PrepareFn>, 74> kOps{{
+constexpr std::array<std::pair<std::string_view, PrepareFn>, 76> kOps{{
     {"Conv", prepare_conv},
     {"ConvTranspose", prepare_conv_transpose},
     {"Gemm", prepare_gemm},
@@ -24,6 +24,8 @@ constexpr std::array<std::pair<std::string_view, PrepareFn>, 74> kOps{{
     {"BatchNormalization", prepare_batch_norm},
     {"InstanceNormalization", prepare_instance_norm},
     {"LRN", prepare_lrn},
+    {"QuantizeLinear", prepare_quantize_linear},
+    {"DequantizeLinear", prepare_dequantize_linear},
 
     {"Relu", prepare_unary},
     {"LeakyRelu", prepare_unary},

@@ -1,7 +1,9 @@
 // Reshape, Flatten, Squeeze, Unsqueeze: new shape, same bytes in the same
 // order. The executor gives every value its own buffer, so the kernel copies.
+// Quantized codes move unchanged: the output must carry the input's parameters.
 #include <algorithm>
 
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -81,11 +83,13 @@ Prepared prepare_reshape(const OpNode& node, std::span<const InputInfo> inputs, 
   expect_input_count(inputs, 2, 2);
   const std::vector<std::int64_t> shape = require_constant_ints(inputs, 1, "shape");
   const bool allow_zero = node.attrs.get_int("allowzero", 0) != 0;
+  reference::expect_same_params(node, inputs[0]);
   return copy_with_shape(inputs[0].type.dtype, resolve_reshape(inputs[0].type.shape, shape, allow_zero));
 }
 
 Prepared prepare_flatten(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
   expect_input_count(inputs, 1, 1);
+  reference::expect_same_params(node, inputs[0]);
   const Shape& in = inputs[0].type.shape;
   const auto rank = static_cast<std::int64_t>(in.size());
   std::int64_t axis = node.attrs.get_int("axis", 1);
@@ -100,8 +104,9 @@ Prepared prepare_flatten(const OpNode& node, std::span<const InputInfo> inputs, 
   return copy_with_shape(inputs[0].type.dtype, {outer, inner});
 }
 
-Prepared prepare_squeeze(const OpNode&, std::span<const InputInfo> inputs, const KernelOptions&) {
+Prepared prepare_squeeze(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
   expect_input_count(inputs, 1, 2);
+  reference::expect_same_params(node, inputs[0]);
   const Shape& in = inputs[0].type.shape;
   std::vector<bool> drop(in.size(), false);
   if (optional_input(inputs, 1)) {
@@ -122,8 +127,9 @@ Prepared prepare_squeeze(const OpNode&, std::span<const InputInfo> inputs, const
   return copy_with_shape(inputs[0].type.dtype, std::move(out));
 }
 
-Prepared prepare_unsqueeze(const OpNode&, std::span<const InputInfo> inputs, const KernelOptions&) {
+Prepared prepare_unsqueeze(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
   expect_input_count(inputs, 2, 2);
+  reference::expect_same_params(node, inputs[0]);
   const Shape& in = inputs[0].type.shape;
   const Tensor& axes = require_constant(inputs, 1, "axes");
   // Axes index the output, whose rank counts the new axes too.

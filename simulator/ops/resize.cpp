@@ -16,11 +16,19 @@
 //   - taps beyond the input edge repeat the edge element;
 //   - tf_crop_and_resize writes extrapolation_value where any axis maps
 //     outside the input (float32 only).
+//
+// Quantized inputs: nearest moves codes (the output must carry the input's
+// parameters). Linear interpolates the offset codes q - zp_in with the same
+// taps rounded to Q11 integer weights (each position's two weights sum to
+// 2048), accumulates the tensor product exactly in int64 over the L axes
+// that interpolate (L <= 4), and requantizes by s_in / s_out * 2^-11L,
+// rounding half up. Cubic and tf_crop_and_resize are UnsupportedError.
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
 
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -426,19 +434,152 @@ void run_resize(const ResizeParams& p, const Tensor& in, Tensor& out, ThreadPool
   });
 }
 
+// ---- quantized linear -------------------------------------------------------
+
+constexpr int kQBits = 11;               // Q11 weights
+constexpr int kQOne = 1 << kQBits;       // 2048
+constexpr int kMaxInterpolatedAxes = 4;  // |acc| < 2^16 * 2^(11 * 4) = 2^60
+
+// Two taps per output position (offset in elements, Q11 weight); a single
+// tap is (offset, 2048) + (offset, 0). An axis that never needs two taps
+// is not interpolated: its offsets fold into the row base.
+struct QAxisTaps {
+  bool interpolated = false;
+  std::vector<std::int64_t> offset;  // out * 2
+  std::vector<std::int32_t> weight;  // out * 2
+};
+
+QAxisTaps q_axis_taps(const ResizeAttrs& attrs, const AxisGeometry& g, std::int64_t stride) {
+  QAxisTaps r;
+  const auto out = static_cast<std::size_t>(g.out);
+  r.offset.assign(2 * out, 0);
+  r.weight.assign(2 * out, 0);
+  for (std::size_t o = 0; o < out; ++o) {
+    const PositionTaps taps = position_taps(attrs, g.in, input_coordinate(attrs, g, static_cast<std::int64_t>(o)));
+    r.offset[2 * o] = taps.index[0] * stride;
+    r.offset[2 * o + 1] = taps.index[taps.count > 1 ? 1 : 0] * stride;
+    // Rounded half to even like every real-to-integer conversion at prepare.
+    const double upper_real = taps.count > 1 ? std::ldexp(taps.weight[1], kQBits) : 0.0;
+    const auto upper = static_cast<std::int32_t>(std::nearbyint(upper_real));
+    r.weight[2 * o] = kQOne - upper;
+    r.weight[2 * o + 1] = upper;
+    r.interpolated = r.interpolated || taps.count > 1;
+  }
+  return r;
+}
+
+struct QResizeParams {
+  Shape out_shape;
+  std::vector<QAxisTaps> axes;
+  std::int32_t zp_in = 0;
+  std::int32_t zp_out = 0;
+  Multiplier multiplier;  // s_in / s_out * 2^-(11 L)
+  CodeRange range{0, 255};
+};
+
+struct QLevel {
+  const std::int64_t* offset;
+  const std::int32_t* weight;
+};
+
+// The exact tensor-product sum of weights times offset codes.
+template <class T>
+std::int64_t q_interpolate(const T* x, const QLevel* levels, int depth, std::int64_t base, std::int32_t zp) {
+  if (depth == 0) return std::int64_t{x[base]} - zp;
+  return levels->weight[0] * q_interpolate(x, levels + 1, depth - 1, base + levels->offset[0], zp) +
+         levels->weight[1] * q_interpolate(x, levels + 1, depth - 1, base + levels->offset[1], zp);
+}
+
+template <class T>
+void q_resize_rows(const QResizeParams& p, const T* x, T* y, std::int64_t begin, std::int64_t end) {
+  const std::size_t outer = p.out_shape.size() - 1;
+  const std::int64_t width = p.out_shape.back();
+  const QAxisTaps& inner = p.axes.back();
+  const auto dims = std::span(p.out_shape).first(outer);
+  RowIndex index = row_index(dims, begin);
+  std::array<QLevel, kMaxInterpolatedAxes> levels{};
+  for (std::int64_t row = begin; row < end; ++row, next_row(index, dims)) {
+    std::int64_t base = 0;
+    int depth = 0;
+    for (std::size_t k = 0; k < outer; ++k) {
+      const QAxisTaps& a = p.axes[k];
+      const auto o = 2 * static_cast<std::size_t>(index[k]);
+      if (a.interpolated) levels[static_cast<std::size_t>(depth++)] = {&a.offset[o], &a.weight[o]};
+      else base += a.offset[o];
+    }
+    for (std::int64_t j = 0; j < width; ++j) {
+      const auto o = 2 * static_cast<std::size_t>(j);
+      int d = depth;
+      std::int64_t b = base;
+      if (inner.interpolated) levels[static_cast<std::size_t>(d++)] = {&inner.offset[o], &inner.weight[o]};
+      else b += inner.offset[o];
+      const std::int64_t acc = q_interpolate(x, levels.data(), d, b, p.zp_in);
+      y[row * width + j] = static_cast<T>(saturate(p.zp_out + apply_multiplier(acc, p.multiplier), p.range));
+    }
+  }
+}
+
+std::unique_ptr<Kernel> quantized_linear_kernel(const OpNode& node, const InputInfo& x, const ResizeAttrs& attrs,
+                                                const std::vector<AxisGeometry>& geometry) {
+  const reference::QScale in = reference::input_scale(x, "input");
+  const reference::QScale out = reference::output_scale(node, 0, in.dtype);
+  const std::vector<std::int64_t> strides = strides_of(x.type.shape);
+  QResizeParams params;
+  int interpolated = 0;
+  for (std::size_t k = 0; k < geometry.size(); ++k) {
+    params.out_shape.push_back(geometry[k].out);
+    params.axes.push_back(q_axis_taps(attrs, geometry[k], strides[k]));
+    interpolated += params.axes.back().interpolated ? 1 : 0;
+  }
+  if (interpolated > kMaxInterpolatedAxes) {
+    throw UnsupportedError("quantized linear Resize interpolates " + std::to_string(interpolated) +
+                           " axes; at most " + std::to_string(kMaxInterpolatedAxes) + " are supported");
+  }
+  params.zp_in = in.zero_point;
+  params.zp_out = out.zero_point;
+  params.range = out.range;
+  params.multiplier = reference::ratio_multiplier(in.scale / out.scale, "input");
+  params.multiplier.shift += kQBits * interpolated;  // exactly make_multiplier(ratio * 2^-11L)
+  return reference::with_code_type(in.dtype, [&](auto zero) -> std::unique_ptr<Kernel> {
+    using T = decltype(zero);
+    return make_kernel([params = std::move(params)](std::span<const Tensor* const> in_tensors,
+                                                    std::span<Tensor* const> outs, ThreadPool& pool) {
+      const std::int64_t width = params.out_shape.back();
+      if (width == 0 || outs[0]->element_count() == 0) return;
+      const T* px = in_tensors[0]->data<T>();
+      T* py = outs[0]->data<T>();
+      const std::int64_t grain = std::max<std::int64_t>(1, 16 * 1024 / width);
+      pool.parallel_for(outs[0]->element_count() / width, grain,
+                        [&](std::int64_t b, std::int64_t e) { q_resize_rows(params, px, py, b, e); });
+    });
+  });
+}
+
 }  // namespace
 
 Prepared prepare_resize(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
   expect_input_count(inputs, 1, 4);
   const TensorType& in = inputs[0].type;
   const ResizeAttrs attrs = parse_attrs(node.attrs);
-  if (attrs.mode != Mode::kNearest || attrs.coordinates == Coordinates::kTfCropAndResize) {
+  const bool quantized = reference::is_quantized(inputs[0]);
+  if (quantized && (attrs.mode == Mode::kCubic || attrs.coordinates == Coordinates::kTfCropAndResize)) {
+    throw UnsupportedError("cubic and tf_crop_and_resize Resize of a quantized input have no integer kernel");
+  }
+  if (quantized && attrs.mode == Mode::kNearest) reference::expect_same_params(node, inputs[0]);
+  if (!quantized && (attrs.mode != Mode::kNearest || attrs.coordinates == Coordinates::kTfCropAndResize)) {
     expect_dtype(inputs[0], {DType::kFloat32}, "input of linear, cubic or tf_crop_and_resize Resize");
   }
   if (in.shape.empty()) throw Error("input must have rank >= 1, got a scalar");
   if (in.shape.size() > StridedCopy::kMaxRank)
     throw UnsupportedError("rank " + std::to_string(in.shape.size()) + " is not supported");
   const std::vector<AxisGeometry> geometry = axis_geometry(attrs, inputs);
+  if (quantized && attrs.mode == Mode::kLinear) {
+    Prepared p;
+    p.kernel = quantized_linear_kernel(node, inputs[0], attrs, geometry);
+    p.outputs = {{in.dtype, {}}};
+    for (const AxisGeometry& g : geometry) p.outputs[0].shape.push_back(g.out);
+    return p;
+  }
   const std::vector<std::int64_t> strides = strides_of(in.shape);
   ResizeParams params;
   params.element_size = dtype_size(in.dtype);

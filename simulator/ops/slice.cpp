@@ -5,6 +5,7 @@
 // INT64_MAX / INT64_MIN mean "to the end" in either direction.
 #include <algorithm>
 
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -40,8 +41,9 @@ AxisRange clamp_range(std::int64_t start, std::int64_t end, std::int64_t step, s
 
 }  // namespace
 
-Prepared prepare_slice(const OpNode&, std::span<const InputInfo> inputs, const KernelOptions&) {
+Prepared prepare_slice(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
   expect_input_count(inputs, 3, 5);
+  reference::expect_same_params(node, inputs[0]);  // codes move unchanged
   const TensorType& in = inputs[0].type;
   const std::size_t rank = in.shape.size();
   const std::vector<std::int64_t> starts = require_constant_ints(inputs, 1, "starts");

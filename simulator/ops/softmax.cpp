@@ -8,11 +8,16 @@
 // softmax_each (the reference) finishes one column at a time; softmax_rows,
 // used when inner > 1, processes neighbouring columns side by side so reads
 // are sequential. Each column sees the same float operations in both.
+//
+// A quantized input runs the integer softmax of kernels/reference/
+// quantized_tables.h, one column at a time (its only loop); LogSoftmax of a
+// quantized input is UnsupportedError (the compiler keeps it in float).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 
+#include "kernels/reference/quantized_tables.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -109,23 +114,51 @@ SoftmaxFn choose(const SoftmaxPlan& p, bool reference) {
   return reference || p.inner == 1 ? softmax_each<kLog> : softmax_rows<kLog>;
 }
 
+std::unique_ptr<Kernel> quantized_kernel(const OpNode& node, const InputInfo& x, SoftmaxPlan plan,
+                                         std::int64_t columns, std::int64_t grain) {
+  if (node.op == "LogSoftmax") {
+    throw UnsupportedError("LogSoftmax of a quantized input has no integer kernel; the compiler keeps it in float");
+  }
+  const reference::QScale in = reference::input_scale(x, "input");
+  reference::SoftmaxTable table = reference::make_softmax_table(in, reference::output_scale(node, 0, in.dtype));
+  return reference::with_code_type(in.dtype, [&](auto zero) -> std::unique_ptr<Kernel> {
+    using T = decltype(zero);
+    return make_kernel([plan, columns, grain, table = std::move(table)](
+                           std::span<const Tensor* const> in_tensors, std::span<Tensor* const> out, ThreadPool& pool) {
+      const T* px = in_tensors[0]->data<T>();
+      T* py = out[0]->data<T>();
+      pool.parallel_for(columns, grain, [&](std::int64_t b, std::int64_t e) {
+        for (std::int64_t c = b; c < e; ++c) {
+          const std::int64_t base = c / plan.inner * plan.n * plan.inner + c % plan.inner;
+          reference::softmax_column(table, px + base, py + base, plan.n, plan.inner);
+        }
+      });
+    });
+  });
+}
+
 }  // namespace
 
 Prepared prepare_softmax(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions& options) {
   expect_input_count(inputs, 1, 1);
   const InputInfo& x = inputs[0];
-  expect_dtype(x, {DType::kFloat32}, "input");
+  const bool quantized = reference::is_quantized(x);
+  if (!quantized) expect_dtype(x, {DType::kFloat32}, "input");
   const Shape& shape = x.type.shape;
   const int axis = normalize_axis(node.attrs.get_int("axis", -1), shape.size(), "axis");
   SoftmaxPlan plan;
   plan.n = shape[static_cast<std::size_t>(axis)];
   for (std::size_t d = static_cast<std::size_t>(axis) + 1; d < shape.size(); ++d) plan.inner *= shape[d];
   const bool log = node.op == "LogSoftmax";
-  const SoftmaxFn fn = log ? choose<true>(plan, options.reference) : choose<false>(plan, options.reference);
   const std::int64_t columns = plan.n == 0 ? 0 : x.type.element_count() / plan.n;
   const std::int64_t grain = std::max<std::int64_t>(1, kGrain / std::max<std::int64_t>(plan.n, 1));
   Prepared prepared;
   prepared.outputs = {x.type};
+  if (quantized) {
+    prepared.kernel = quantized_kernel(node, x, plan, columns, grain);
+    return prepared;
+  }
+  const SoftmaxFn fn = log ? choose<true>(plan, options.reference) : choose<false>(plan, options.reference);
   prepared.kernel = make_kernel([plan, fn, columns, grain](std::span<const Tensor* const> in,
                                                           std::span<Tensor* const> out, ThreadPool& pool) {
     const float* px = in[0]->data<float>();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -64,6 +65,7 @@ Prepared prepare_split(const OpNode& node, std::span<const InputInfo> inputs, co
   const auto axis =
       static_cast<std::size_t>(normalize_axis(node.attrs.get_int("axis", 0), in.shape.size(), "axis"));
   const std::vector<std::int64_t> sizes = part_sizes(node, inputs, in.shape[axis]);
+  for (std::size_t i = 0; i < sizes.size(); ++i) reference::expect_same_params(node, inputs[0], i);
   SplitParams params;
   params.outer = element_count(std::span(in.shape).first(axis));
   const std::int64_t inner = element_count(std::span(in.shape).subspan(axis + 1));

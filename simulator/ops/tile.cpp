@@ -1,13 +1,15 @@
 // Tile: the output repeats the input repeats[k] times along each axis k.
 // Splitting every output axis into (repeat, input position) makes it a
 // strided view of the input with stride 0 on the repeat axes.
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
 namespace rknn::sim::ops {
 
-Prepared prepare_tile(const OpNode&, std::span<const InputInfo> inputs, const KernelOptions&) {
+Prepared prepare_tile(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
   expect_input_count(inputs, 2, 2);
+  reference::expect_same_params(node, inputs[0]);  // codes move unchanged
   const TensorType& in = inputs[0].type;
   const Tensor& repeats_tensor = require_constant(inputs, 1, "repeats");
   const std::vector<std::int64_t> repeats = repeats_tensor.to_int64_vector();

@@ -1,6 +1,7 @@
 // Transpose: output axis k is input axis perm[k], a strided view of the input.
 #include <algorithm>
 
+#include "kernels/reference/quantized_elementwise.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -8,6 +9,7 @@ namespace rknn::sim::ops {
 
 Prepared prepare_transpose(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
   expect_input_count(inputs, 1, 1);
+  reference::expect_same_params(node, inputs[0]);  // codes move unchanged
   const TensorType& in = inputs[0].type;
   const std::size_t rank = in.shape.size();
   std::vector<std::int64_t> perm(rank);

@@ -1,11 +1,19 @@
 // Element-wise unary ops: activations (Relu, Sigmoid, Clip, ...) and math
 // functions (Exp, Sqrt, Erf, ...). prepare picks one loop per op and element
 // type; the loop calls an inlined functor, so run() has no per-element dispatch.
+//
+// Quantized inputs (uint8/int8/int16 with quantization parameters) take a
+// lookup table built at prepare: entry(q) = quantize(f(dequantize(q))) with f
+// evaluated in double (kernels/reference/quantized_tables.h); run() only looks
+// codes up.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <type_traits>
 
+#include "kernels/reference/quantized_tables.h"
 #include "op_util.h"
 #include "ops.h"
 
@@ -269,12 +277,120 @@ std::unique_ptr<Kernel> prepare_kernel(const OpNode& node, std::span<const Input
   return float_kernel(node);
 }
 
+// ---- Quantized: lookup tables ----------------------------------------------
+
+using RealFn = std::function<double(double)>;
+
+double clamp01(double v) { return v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v; }
+
+// A Clip bound as a real value: a float constant, a quantized constant, or
+// (ONNX's own typing) a code of X's type read with X's parameters.
+double clip_bound(std::span<const InputInfo> inputs, std::size_t index, double fallback,
+                  const reference::QScale& x) {
+  const InputInfo* bound = optional_input(inputs, index);
+  if (!bound) return fallback;
+  const std::string name = index == 1 ? "min" : "max";
+  if (!bound->constant) throw UnsupportedError("Clip " + name + " of a quantized input must be a constant");
+  if (bound->type.element_count() != 1) {
+    throw Error("Clip " + name + " must be a scalar, got " + bound->type.to_string());
+  }
+  if (bound->type.dtype == DType::kFloat32) return bound->constant->data<float>()[0];
+  const std::int64_t code = bound->constant->to_int64_vector()[0];
+  if (reference::is_quantized(*bound)) return reference::input_scale(*bound, "Clip " + name).dequantize(code);
+  if (bound->type.dtype != x.dtype) {
+    throw Error("Clip " + name + " is " + bound->type.to_string() + ", expected float32 or the input's element type");
+  }
+  return x.dequantize(code);
+}
+
+RealFn clip_function(std::span<const InputInfo> inputs, const reference::QScale& x) {
+  const double lo = clip_bound(inputs, 1, -std::numeric_limits<double>::infinity(), x);
+  const double hi = clip_bound(inputs, 2, std::numeric_limits<double>::infinity(), x);
+  return [lo, hi](double v) { return std::min(std::max(v, lo), hi); };
+}
+
+// Activations with attributes.
+RealFn parametric_function(const OpNode& node) {
+  const Attributes& a = node.attrs;
+  if (node.op == "LeakyRelu") {
+    const double alpha = a.get_float("alpha", 0.01f);
+    return [alpha](double v) { return v < 0.0 ? alpha * v : v; };
+  }
+  if (node.op == "HardSigmoid") {
+    const double alpha = a.get_float("alpha", 0.2f);
+    const double beta = a.get_float("beta", 0.5f);
+    return [alpha, beta](double v) { return clamp01(alpha * v + beta); };
+  }
+  if (node.op == "Elu") {
+    const double alpha = a.get_float("alpha", 1.0f);
+    return [alpha](double v) { return v < 0.0 ? alpha * std::expm1(v) : v; };
+  }
+  if (node.op == "Selu") {
+    const double alpha = a.get_float("alpha", 1.67326319217681884765625f);
+    const double gamma = a.get_float("gamma", 1.05070102214813232421875f);
+    return [alpha, gamma](double v) { return v <= 0.0 ? gamma * (alpha * std::exp(v) - alpha) : gamma * v; };
+  }
+  return nullptr;
+}
+
+// Log of a non-positive value gives -inf, so the output's lowest code.
+double safe_log(double v) { return v > 0.0 ? std::log(v) : -std::numeric_limits<double>::infinity(); }
+double softplus(double v) { return v > 0.0 ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v)); }
+
+RealFn plain_function(const std::string& op) {
+  if (op == "Relu") return [](double v) { return v < 0.0 ? 0.0 : v; };
+  if (op == "Sigmoid") return [](double v) { return 1.0 / (1.0 + std::exp(-v)); };
+  if (op == "Tanh") return [](double v) { return std::tanh(v); };
+  if (op == "HardSwish") return [](double v) { return v * clamp01(v / 6.0 + 0.5); };
+  if (op == "Softplus") return softplus;
+  if (op == "Softsign") return [](double v) { return v / (1.0 + std::fabs(v)); };
+  if (op == "Exp") return [](double v) { return std::exp(v); };
+  if (op == "Log") return safe_log;
+  if (op == "Sqrt") return [](double v) { return std::sqrt(v); };
+  if (op == "Abs") return [](double v) { return std::fabs(v); };
+  if (op == "Neg") return [](double v) { return -v; };
+  if (op == "Reciprocal") return [](double v) { return 1.0 / v; };
+  if (op == "Floor") return [](double v) { return std::floor(v); };
+  if (op == "Ceil") return [](double v) { return std::ceil(v); };
+  if (op == "Erf") return [](double v) { return std::erf(v); };
+  if (op == "Sin") return [](double v) { return std::sin(v); };
+  if (op == "Cos") return [](double v) { return std::cos(v); };
+  return nullptr;
+}
+
+template <class T>
+std::unique_ptr<Kernel> table_kernel(const std::vector<std::int32_t>& entries, std::int64_t lowest) {
+  std::vector<T> table(entries.begin(), entries.end());
+  return make_kernel([table = std::move(table), lowest](std::span<const Tensor* const> in,
+                                                         std::span<Tensor* const> out, ThreadPool& pool) {
+    const T* x = in[0]->data<T>();
+    T* y = out[0]->data<T>();
+    const T* t = table.data() - lowest;  // t[v] for every value v of T
+    pool.parallel_for(out[0]->element_count(), kGrain, [&](std::int64_t b, std::int64_t e) {
+      for (std::int64_t i = b; i < e; ++i) y[i] = t[x[i]];
+    });
+  });
+}
+
+std::unique_ptr<Kernel> quantized_kernel(const OpNode& node, std::span<const InputInfo> inputs) {
+  const reference::QScale x = reference::input_scale(inputs[0], "input");
+  const reference::QScale y = reference::output_scale(node, 0, x.dtype);
+  RealFn f = node.op == "Clip" ? clip_function(inputs, x) : parametric_function(node);
+  if (!f) f = plain_function(node.op);
+  if (!f) throw UnsupportedError("op '" + node.op + "' has no quantized kernel");
+  const std::vector<std::int32_t> entries = reference::build_unary_table(f, x, y);
+  return reference::with_code_type(x.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    return table_kernel<T>(entries, std::numeric_limits<T>::lowest());
+  });
+}
+
 }  // namespace
 
 Prepared prepare_unary(const OpNode& node, std::span<const InputInfo> inputs, const KernelOptions&) {
   expect_input_count(inputs, 1, node.op == "Clip" ? 3 : 1);
   Prepared prepared;
-  prepared.kernel = prepare_kernel(node, inputs);
+  prepared.kernel = reference::is_quantized(inputs[0]) ? quantized_kernel(node, inputs) : prepare_kernel(node, inputs);
   prepared.outputs = {inputs[0].type};
   return prepared;
 }

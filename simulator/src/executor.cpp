@@ -114,6 +114,11 @@ Executor::Executor(Program program, ExecutorOptions options)
 
 Executor::~Executor() = default;
 
+const Tensor& Executor::value(std::size_t tensor) const {
+  const ProgramTensor& t = program_.tensors.at(tensor);
+  return t.constant ? *t.constant : values_.at(tensor);
+}
+
 const ProgramTensor& Executor::input(std::size_t i) const {
   return program_.tensors.at(static_cast<std::size_t>(program_.inputs.at(i)));
 }

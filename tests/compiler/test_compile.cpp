@@ -95,7 +95,7 @@ TEST(CompileErrors, OptionsAreCheckedWithClearMessages) {
   EXPECT_NE(error_with([](O& o) { o.quantization = "int4"; }).find("unknown quantization type 'int4'"),
             std::string::npos);
   EXPECT_NE(error_with([](O& o) { o.quantization = "asymmetric_quantized-u8"; })
-                .find("'asymmetric_u8' is not available yet"),
+                .find("'asymmetric_u8' needs a calibration data set (--dataset)"),
             std::string::npos);
   EXPECT_NE(error_with([](O& o) { o.platforms = {"rk1808", "rv1126"}; }).find("different NPU generations"),
             std::string::npos);

@@ -133,8 +133,8 @@ configure_fails "rknn_add_model(app): unknown PLATFORM 'rk9999'" -DAPP_EXTRA="PL
 configure_fails "rknn_add_model(app): ENCRYPT: unexpected 'key.bin'; expected ENCRYPT LEVEL" -DAPP_EXTRA="ENCRYPT;key.bin"
 configure_fails "rknn_add_model(app): MODEL file '$src/models/missing.onnx' does not exist" \
   -DAPP_EXTRA="MODEL;models/missing.onnx"
-configure_fails "rknn_add_model(app): QUANT asymmetric_u8 is not implemented by rknnc yet" \
-  -DAPP_EXTRA="" -DAPP_QUANT=asymmetric_u8
+configure_fails "rknn_add_model(app): unknown QUANT_ALGORITHM 'median'" \
+  -DAPP_EXTRA="QUANT_ALGORITHM;median" -DAPP_QUANT=asymmetric_u8
 configure_fails "rknn_add_model(app): unknown QUANT 'int3'" -DAPP_QUANT=int3
 
 step "done in $((SECONDS - start)) s"

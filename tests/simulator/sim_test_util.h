@@ -24,9 +24,21 @@ inline OpInput runtime(Tensor t) { return {std::move(t), false, true}; }
 inline OpInput constant(Tensor t) { return {std::move(t), true, true}; }
 inline OpInput absent() { return {Tensor(), false, false}; }
 
-// Builds a one-node program, runs it and returns its outputs.
-inline std::vector<Tensor> run_op(const OpNode& node, const std::vector<OpInput>& inputs,
-                                  ExecutorOptions options = {}) {
+// Quantization parameters of a node's inputs and outputs, by position
+// (missing or nullopt: none), for the integer kernels.
+struct QuantSpec {
+  std::vector<std::optional<QuantParams>> inputs;
+  std::vector<std::optional<QuantParams>> outputs;
+};
+
+inline std::optional<QuantParams> quant_at(const std::vector<std::optional<QuantParams>>& list, std::size_t i) {
+  return i < list.size() ? list[i] : std::nullopt;
+}
+
+// Builds a one-node program whose tensors carry the given quantization
+// parameters, runs it and returns its outputs.
+inline std::vector<Tensor> run_quantized_op(const OpNode& node, const std::vector<OpInput>& inputs,
+                                            const QuantSpec& quant, ExecutorOptions options = {}) {
   Program program;
   std::vector<Tensor> feeds;
   ProgramNode pn{node, {}, {}};
@@ -35,7 +47,7 @@ inline std::vector<Tensor> run_op(const OpNode& node, const std::vector<OpInput>
       pn.inputs.push_back(-1);
       continue;
     }
-    ProgramTensor t{"in" + std::to_string(i), inputs[i].value.type(), std::nullopt};
+    ProgramTensor t{"in" + std::to_string(i), inputs[i].value.type(), std::nullopt, quant_at(quant.inputs, i)};
     if (inputs[i].constant) {
       t.constant = inputs[i].value;
     } else {
@@ -45,25 +57,34 @@ inline std::vector<Tensor> run_op(const OpNode& node, const std::vector<OpInput>
     pn.inputs.push_back(static_cast<int>(program.tensors.size()));
     program.tensors.push_back(std::move(t));
   }
-  // Output types come from prepare itself.
+  // Output types come from prepare itself, given what the executor will give it.
   std::vector<InputInfo> infos;
   for (int index : pn.inputs) {
     InputInfo info;
     if (index >= 0) {
       const ProgramTensor& t = program.tensors[static_cast<std::size_t>(index)];
-      info = {true, t.type, t.constant ? &*t.constant : nullptr};
+      info = {true, t.type, t.constant ? &*t.constant : nullptr, t.quant ? &*t.quant : nullptr};
     }
     infos.push_back(info);
   }
-  Prepared prepared = prepare_node(node, infos, {.reference = options.reference});
+  OpNode probe = node;
+  probe.output_quant = quant.outputs;
+  Prepared prepared = prepare_node(probe, infos, {.reference = options.reference});
   for (std::size_t i = 0; i < prepared.outputs.size(); ++i) {
     pn.outputs.push_back(static_cast<int>(program.tensors.size()));
     program.outputs.push_back(static_cast<int>(program.tensors.size()));
-    program.tensors.push_back({"out" + std::to_string(i), prepared.outputs[i], std::nullopt, std::nullopt});
+    program.tensors.push_back(
+        {"out" + std::to_string(i), prepared.outputs[i], std::nullopt, quant_at(quant.outputs, i)});
   }
   program.nodes.push_back(std::move(pn));
   Executor executor(std::move(program), options);
   return executor.run(feeds);
+}
+
+// Builds a one-node program, runs it and returns its outputs.
+inline std::vector<Tensor> run_op(const OpNode& node, const std::vector<OpInput>& inputs,
+                                  ExecutorOptions options = {}) {
+  return run_quantized_op(node, inputs, QuantSpec{}, options);
 }
 
 inline Tensor random_tensor(Shape shape, std::uint32_t seed, float lo = -1.0f, float hi = 1.0f) {

@@ -22,6 +22,11 @@ struct CompileCommand {
   std::string output;
   std::string quant = "float16";
   std::string quant_method = "channel";
+  std::string quant_algorithm = "normal";
+  int calibration_batch_size = 100;
+  int epochs = -1;
+  bool rgb_to_bgr = false;
+  int threads = 1;
   std::vector<std::string> mean, std, reorder, platforms{"rk1808"}, inputs, outputs;
   int batch_size = 1;
   std::string custom_string;
@@ -82,6 +87,11 @@ driver::CompileOptions compile_options(const CompileCommand& c) {
   o.custom_string = c.custom_string;
   if (!c.dataset.empty()) o.dataset = c.dataset;
   o.precompile = c.precompile;
+  o.quant_algorithm = c.quant_algorithm;
+  o.calibration_batch_size = c.calibration_batch_size;
+  o.epochs = c.epochs;
+  o.rgb_to_bgr = c.rgb_to_bgr;
+  o.threads = c.threads;
   return o;
 }
 
@@ -140,6 +150,7 @@ void compile(const CompileCommand& c) {
     if (!c.key.file.empty()) dependencies.push_back(c.key.file);   // a new key too (its path only)
     io::write_file_atomically(c.depfile, depfile_text(c.output, dependencies));
   }
+  for (const auto& line : compiled.log) std::cout << "rknnc: " << line << "\n";
   std::cout << "rknnc: " << c.model << " -> " << c.output << " (" << artifact.size() << " bytes, "
             << compiled.info.quantization << ", " << compiled.program.nodes.size() << " layers"
             << encryption_note(c, artifact) << ")\n";
@@ -172,6 +183,15 @@ void add_compile_command(CLI::App& app) {
   cmd->add_option("--namespace", c->ns, "Namespace of the generated code (default: the name)");
   cmd->add_option("--depfile", c->depfile, "Write a Make-syntax depfile listing every input file");
   cmd->add_flag("--precompile", c->precompile, "Pre-compile for the platform (RKNN pre_compile)");
+  cmd->add_option("--quant-algorithm", c->quant_algorithm, "Calibration: normal (min/max), kl_divergence or mmse")
+      ->check(CLI::IsMember({"normal", "kl_divergence", "mmse"}));
+  cmd->add_option("--calibration-batch-size", c->calibration_batch_size,
+                  "Samples per calibration batch (RKNN batch_size, default 100)")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--epochs", c->epochs, "Calibration batches to use (RKNN epochs; -1: the whole data set)");
+  cmd->add_flag("--quant-img-rgb2bgr", c->rgb_to_bgr, "Swap R and B of calibration images (RKNN quant_img_RGB2BGR)");
+  cmd->add_option("--threads", c->threads, "Threads for calibration (results do not depend on it)")
+      ->check(CLI::Range(1, 256));
   add_model_options(*cmd, c->model_options);
   cmd->add_option("--encrypt-level", c->encrypt_level,
                   "Encrypt the artifact: 1 weights, 2 graph and weights, 3 as 2 with an scrypt-derived key "

@@ -47,6 +47,11 @@ class Executor {
 
   const std::vector<NodeTiming>& last_timings() const { return timings_; }
 
+  // After run(): the value of a constant or of a node output of the last run
+  // (calibration and accuracy analysis read every intermediate tensor).
+  // Program inputs are the caller's tensors and are not kept.
+  const Tensor& value(std::size_t tensor) const;
+
  private:
   Program program_;
   ExecutorOptions options_;
