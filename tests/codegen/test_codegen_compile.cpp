@@ -11,26 +11,16 @@
 
 #include "codegen/codegen.h"
 #include "codegen_test_model.h"
+#include "test_process.h"
 
 namespace rknn::codegen {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string output;
-};
+using Result = rknn::testing::CommandResult;
 
-Result shell(const std::string& command) {
-  Result r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
-  r.status = pclose(pipe);
-  return r;
-}
+Result shell(const std::string& command) { return rknn::testing::run_command(command); }
 
 void write(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);

@@ -2,13 +2,12 @@
 // clear message with a non-zero exit for each kind of bad input.
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cstdio>
 #include <fstream>
-#include <sys/wait.h>
 
 #include "io/tensor_file.h"
 #include "onnx_builder.h"
+#include "test_process.h"
 
 namespace rknn {
 namespace {
@@ -16,22 +15,9 @@ namespace {
 using testing::OnnxBuilder;
 using testing::TempDir;
 
-struct Result {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
+using Result = testing::CommandResult;
 
-Result rknnc(const std::string& args) {
-  const std::string command = std::string(RKNNC_PATH) + " " + args + " 2>&1";
-  Result r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) r.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
+Result rknnc(const std::string& args) { return testing::run_command(std::string(RKNNC_PATH) + " " + args); }
 
 void save_relu_model(const std::filesystem::path& path) {
   OnnxBuilder b;

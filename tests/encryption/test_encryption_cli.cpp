@@ -2,36 +2,22 @@
 // encrypt, inspect, run and bench with --key-file, and the key never printed.
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
 
 #include "encryption_test_util.h"
 #include "io/tensor_file.h"
+#include "test_process.h"
 
 namespace rknn {
 namespace {
 
 using namespace testing;
 
-struct Result {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
+using Result = CommandResult;
 
-Result rknnc(const std::string& args) {
-  const std::string command = std::string(RKNNC_PATH) + " " + args + " 2>&1";
-  Result r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) r.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
+Result rknnc(const std::string& args) { return run_command(std::string(RKNNC_PATH) + " " + args); }
 
 std::string read(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -2,31 +2,17 @@
 // on an artifact made at build time and prints what an RKNN user expects.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 
-#include <array>
 #include <cstdio>
 #include <set>
 #include <sstream>
 #include <string>
+#include "test_process.h"
 
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string output;
-};
-
-Result run_command(const std::string& command) {
-  Result r;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> chunk{};
-  while (std::size_t n = std::fread(chunk.data(), 1, chunk.size(), pipe)) r.output.append(chunk.data(), n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Result = rknn::testing::CommandResult;
+using rknn::testing::run_command;
 
 // Lines "  3: 0.123456" after the Top5 header, each naming a different class.
 int top_classes(const std::string& out) {
@@ -44,7 +30,7 @@ int top_classes(const std::string& out) {
 
 TEST(RuntimeCApp, RunsTinyCnnAndPrintsAttributesAndTop5) {
   const Result r = run_command(std::string("'") + RKNN_C_APP_PATH + "' '" + RKNN_C_APP_MODEL + "'");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(r.status, 0) << r.output;
   const std::string& out = r.output;
   EXPECT_NE(out.find("sdk version: rknn-build " RKNN_TEST_VERSION " (simulator) driver version: simulator\n"),
             std::string::npos) << out;
@@ -62,9 +48,9 @@ TEST(RuntimeCApp, RunsTinyCnnAndPrintsAttributesAndTop5) {
 
 TEST(RuntimeCApp, FailsCleanlyOnAMissingOrBadModel) {
   const Result missing = run_command(std::string("'") + RKNN_C_APP_PATH + "' /nonexistent/model.rknn");
-  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.status, 0);
   const Result bad = run_command(std::string("'") + RKNN_C_APP_PATH + "' '" + RKNN_C_APP_PATH + "'");
-  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.status, 0);
   EXPECT_NE(bad.output.find("rknn_init fail! ret=-6"), std::string::npos) << bad.output;
 }
 
