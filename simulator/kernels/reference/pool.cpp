@@ -5,9 +5,7 @@
 #include "kernels/reference/window.h"
 
 namespace rknn::sim::reference {
-namespace {
 
-// Taps of output row oh (or column) that land inside the input.
 Range taps_h(const PoolParams& p, std::int64_t oh) {
   return valid_range(oh * p.stride_h - p.pad_top, p.dilation_h, p.in_h, p.kernel_h);
 }
@@ -15,13 +13,14 @@ Range taps_w(const PoolParams& p, std::int64_t ow) {
   return valid_range(ow * p.stride_w - p.pad_left, p.dilation_w, p.in_w, p.kernel_w);
 }
 
-// Taps inside the padded input: the divisor of count_include_pad windows,
-// which ceil_mode may push past the end padding.
 std::int64_t padded_taps(std::int64_t start, std::int64_t dilation, std::int64_t padded_size,
                          std::int64_t kernel) {
   const Range r = valid_range(start, dilation, padded_size, kernel);
   return r.hi - r.lo;
 }
+
+namespace {
+
 
 void max_pool_plane(const PoolParams& p, std::int64_t plane, const float* x, float* y,
                     std::int64_t* indices) {

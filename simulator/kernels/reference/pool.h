@@ -41,4 +41,13 @@ void global_max_pool(std::int64_t planes, std::int64_t plane_size, const float* 
 void global_average_pool(std::int64_t planes, std::int64_t plane_size, const float* x, float* y,
                          ThreadPool& pool);
 
+// Taps of output row oh (column ow) that land inside the input; shared by
+// the float and the quantized pools.
+Range taps_h(const PoolParams& p, std::int64_t oh);
+Range taps_w(const PoolParams& p, std::int64_t ow);
+
+// Taps inside the padded input: the count_include_pad divisor (ceil_mode may
+// push a window past the end padding).
+std::int64_t padded_taps(std::int64_t start, std::int64_t dilation, std::int64_t padded_size, std::int64_t kernel);
+
 }  // namespace rknn::sim::reference
