@@ -31,3 +31,24 @@ function(rknn_generate_test_model name)
   add_dependencies(test_models test_model_${name})
   set(RKNN_MODEL_DIR_${name} "${ARG_OUT_DIR}" PARENT_SCOPE)
 endfunction()
+
+# rknn_generate_calibration_set(<name> COUNT <n> SIZE <pixels>)
+#
+# Writes <n> seeded random NHWC float32 samples and their dataset.txt into
+# ${PROJECT_BINARY_DIR}/models/<name>/ (scripts/models/make_calibration.py),
+# as part of `test_models`: the calibration data of the quantized whole-model
+# tests and benchmarks. Sets RKNN_CALIBRATION_SET_<name> (the dataset.txt).
+function(rknn_generate_calibration_set name)
+  cmake_parse_arguments(ARG "" "COUNT;SIZE" "" ${ARGN})
+  set(out_dir "${PROJECT_BINARY_DIR}/models/${name}")
+  set(script "${PROJECT_SOURCE_DIR}/scripts/models/make_calibration.py")
+  add_custom_command(
+    OUTPUT "${out_dir}/dataset.txt"
+    COMMAND ${RKNN_PYTHON} ${script} --out ${out_dir} --count ${ARG_COUNT} --size ${ARG_SIZE}
+    DEPENDS ${script}
+    COMMENT "Generating calibration set ${name} (${ARG_COUNT} samples, ${ARG_SIZE}x${ARG_SIZE})"
+    VERBATIM)
+  add_custom_target(calibration_set_${name} DEPENDS "${out_dir}/dataset.txt")
+  add_dependencies(test_models calibration_set_${name})
+  set(RKNN_CALIBRATION_SET_${name} "${out_dir}/dataset.txt" PARENT_SCOPE)
+endfunction()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's demo: builds examples/classify, whose CMakeLists.txt says
-#   rknn_add_model(classify MODEL shapes.onnx DATASET dataset.txt QUANT float16 ...)
+#   rknn_add_model(classify MODEL shapes.onnx DATASET dataset.txt QUANT asymmetric_u8 ...)
 # so the build compiles the ONNX model with rknnc, embeds it as generated C++
 # and links the runtime; then classifies the sample images on the simulator.
 set -euo pipefail

@@ -48,9 +48,13 @@ Range TensorStatistics::clip_range(Algorithm algorithm, std::int64_t levels) con
 
 namespace {
 
-// KL(P || Q) where Q is P squeezed into `levels` buckets and spread back over
-// the non-empty bins of each bucket (the TensorRT calibration rule).
-double kl_divergence(const std::vector<double>& p, std::int64_t levels) {
+// KL(P || Q) for one candidate range (the TensorRT calibration rule): P is the
+// histogram inside the range with the outliers folded into its end bins (what
+// clipping makes of the data); Q is the same bins *without* the outliers,
+// squeezed into `levels` buckets and spread back over the bins where P is not
+// empty. The folded mass is what Q misses, so a range that clips much scores
+// badly, and one with many bins per code scores badly through the squeeze.
+double kl_divergence(const std::vector<double>& p, const std::vector<double>& inside, std::int64_t levels) {
   const auto n = static_cast<std::int64_t>(p.size());
   std::vector<double> q(p.size(), 0.0);
   for (std::int64_t b = 0; b < levels; ++b) {
@@ -58,7 +62,7 @@ double kl_divergence(const std::vector<double>& p, std::int64_t levels) {
     double sum = 0;
     std::int64_t nonzero = 0;
     for (std::int64_t i = lo; i < hi; ++i) {
-      sum += p[static_cast<std::size_t>(i)];
+      sum += inside[static_cast<std::size_t>(i)];
       nonzero += p[static_cast<std::size_t>(i)] > 0;
     }
     for (std::int64_t i = lo; i < hi; ++i) {
@@ -94,10 +98,11 @@ Range TensorStatistics::kl_range(std::int64_t levels) const {
   for (std::int64_t half = std::max<std::int64_t>(levels / 2, 1); half <= reach; half += std::max<std::int64_t>(reach / 128, 1)) {
     const std::int64_t lo = std::max<std::int64_t>(zero - half, 0), hi = std::min(zero + half, n);
     if (hi - lo < levels) continue;  // fewer bins than codes: nothing would be lost, KL says 0
-    std::vector<double> p(histogram_.begin() + lo, histogram_.begin() + hi);
+    const std::vector<double> inside(histogram_.begin() + lo, histogram_.begin() + hi);
+    std::vector<double> p = inside;
     for (std::int64_t i = 0; i < lo; ++i) p.front() += histogram_[static_cast<std::size_t>(i)];
     for (std::int64_t i = hi; i < n; ++i) p.back() += histogram_[static_cast<std::size_t>(i)];
-    const double kl = kl_divergence(p, levels);
+    const double kl = kl_divergence(p, inside, levels);
     if (kl < best) {
       best = kl;
       range = {min_ + float(lo) * width, min_ + float(hi) * width};

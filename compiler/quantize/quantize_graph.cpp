@@ -115,7 +115,12 @@ class Rewriter {
       if (value.constant || value.type.dtype != sim::DType::kFloat32) continue;
       auto it = statistics.find(name);
       if (it == statistics.end()) continue;
-      params[name] = params_for_range(it->second.clip_range(spec_.algorithm, levels_of(spec_.type)), spec_.type);
+      // Graph outputs keep their whole observed range whatever the algorithm:
+      // what clipping trims there (the winning logit, the largest box score)
+      // is exactly what the application reads.
+      const bool output = std::find(g_.outputs.begin(), g_.outputs.end(), name) != g_.outputs.end();
+      const calibration::Algorithm algorithm = output ? calibration::Algorithm::kNormal : spec_.algorithm;
+      params[name] = params_for_range(it->second.clip_range(algorithm, levels_of(spec_.type)), spec_.type);
     }
     for (const ir::Node& node : g_.nodes) {  // topological order: parameters flow forward
       if (!kKeepsInputParams.count(node.op) || node.inputs.empty() || !params.count(node.inputs[0])) continue;
