@@ -6,6 +6,7 @@
 #                [INPUTS <tensor>...] [OUTPUTS <tensor>...] [INPUT_SHAPES <name=d0,d1,...>...]
 #                [BATCH_SIZE <n>] [PRECOMPILE ON|OFF] [PLATFORM <chip>...]
 #                [OPTIMIZATION_LEVEL 0-3] [CUSTOM_STRING <text>]
+#                [REPORT ON|OFF] [REPORT_INPUTS <file>...]
 #                [ENCRYPT LEVEL 1|2|3 KEY_FILE <file> | KEY_ENV <variable>])
 #
 # Compiles an ONNX model with `rknnc compile` at build time and embeds it in
@@ -31,7 +32,17 @@
 #   INPUTS, OUTPUTS  compile the sub-graph between these tensors.
 #   INPUT_SHAPES     name=d0,d1,... for inputs with dynamic dimensions.
 #   BATCH_SIZE       batch of the inputs (RKNN rknn_batch_size).
-#   PRECOMPILE       ON: pre-compile for the platform (not implemented yet: configure error).
+#   PRECOMPILE       ON: pre-compile for the platform (docs/precompile.md): fused steps,
+#                    tiles and a memory plan stored in the artifact, loaded without graph
+#                    work. Needs exactly one PLATFORM.
+#   REPORT           ON: also write <NAME>.report/ beside the artifact (the RKNN
+#                    eval_perf / eval_memory figures of the build): perf.txt and
+#                    perf.json (`rknnc perf`: per-layer NPU time estimate, total,
+#                    FPS), memory.txt and memory.json (`rknnc memory`).
+#   REPORT_INPUTS    one sample, one file per model input (image or NHWC .npy):
+#                    adds the accuracy analysis of the quantized model against
+#                    float (`rknnc analyze`) to the report: error_analysis.txt
+#                    and error_analysis.json. Needs an integer QUANT and DATASET.
 #   PLATFORM         target chips, one compatibility group; default rk1808.
 #   OPTIMIZATION_LEVEL  0..3 (default 3).
 #   CUSTOM_STRING    stored in the artifact (rknn_query CUSTOM_STRING).
@@ -191,15 +202,19 @@ function(_rknn_compile_args target out)
     _rknn_model_error(${target} "PRECOMPILE '${ARG_PRECOMPILE}' must be ON or OFF")
   endif()
   if(ARG_PRECOMPILE)
-    _rknn_model_error(${target} "PRECOMPILE is not implemented by rknnc yet")
+    list(LENGTH ARG_PLATFORM platform_count)
+    if(NOT platform_count EQUAL 1)
+      _rknn_model_error(${target} "PRECOMPILE ON lowers the model for one platform; give exactly one PLATFORM (got: ${ARG_PLATFORM})")
+    endif()
+    list(APPEND args --precompile)
   endif()
   set(${out} "${args}" PARENT_SCOPE)
 endfunction()
 
 function(rknn_add_model target)
   set(one_value NAME NAMESPACE MODEL DATASET QUANT QUANT_METHOD QUANT_ALGORITHM BATCH_SIZE PRECOMPILE OPTIMIZATION_LEVEL
-      CUSTOM_STRING)
-  set(multi_value MEAN_VALUES STD_VALUES REORDER_CHANNEL INPUTS OUTPUTS INPUT_SHAPES PLATFORM ENCRYPT)
+      CUSTOM_STRING REPORT)
+  set(multi_value MEAN_VALUES STD_VALUES REORDER_CHANNEL INPUTS OUTPUTS INPUT_SHAPES PLATFORM ENCRYPT REPORT_INPUTS)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "" "${one_value}" "${multi_value}")
   if(NOT TARGET ${target})
     _rknn_model_error(${target} "'${target}' is not a target; call add_executable/add_library first")
@@ -278,11 +293,66 @@ function(rknn_add_model target)
   target_include_directories(${target} PRIVATE "${dir}")
   target_link_libraries(${target} PRIVATE RKNN::runtime)
 
+  if(DEFINED ARG_REPORT AND NOT ARG_REPORT MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|1|0)$")
+    _rknn_model_error(${target} "REPORT '${ARG_REPORT}' must be ON or OFF")
+  endif()
+  if(ARG_REPORT OR DEFINED ARG_REPORT_INPUTS)
+    _rknn_add_model_report(${target} ${name} "${model}" "${artifact}" "${dir}" "${rknnc}" "${rknnc_depends}"
+                           "${args}" "${ARG_REPORT_INPUTS}")
+  endif()
+
   # For rknn_add_model_test.
   set_property(TARGET ${target} APPEND PROPERTY RKNN_MODELS ${name})
   set_property(TARGET ${target} PROPERTY RKNN_MODEL_${name}_DIR "${dir}")
   set_property(TARGET ${target} PROPERTY RKNN_MODEL_${name}_NAMESPACE "${ARG_NAMESPACE}")
   set_property(TARGET ${target} PROPERTY RKNN_MODEL_${name}_TARGET rknn_model_${target}_${name})
+endfunction()
+
+# REPORT / REPORT_INPUTS: <dir>/<name>.report/, built with <target>. The
+# estimates read the artifact as compiled; the accuracy analysis compiles the
+# model again with the same options (float golden + quantized).
+function(_rknn_add_model_report target name model artifact dir rknnc rknnc_depends args inputs)
+  set(report "${dir}/${name}.report")
+  set(outputs "${report}/perf.txt" "${report}/perf.json" "${report}/memory.txt" "${report}/memory.json")
+  set(commands
+      COMMAND "${rknnc}" perf "${artifact}" --output "${report}/perf.txt" --json "${report}/perf.json"
+      COMMAND "${rknnc}" memory "${artifact}" --output "${report}/memory.txt" --json "${report}/memory.json")
+  set(depends "${artifact}" ${rknnc_depends})
+  if(inputs)
+    if(NOT ARG_QUANT OR ARG_QUANT MATCHES "^(float16|float32)$" OR NOT DEFINED ARG_DATASET)
+      _rknn_model_error(${target} "REPORT_INPUTS analyses a quantized model: give an integer QUANT and a DATASET")
+    endif()
+    set(files "")
+    foreach(input IN LISTS inputs)
+      _rknn_input_file(${target} REPORT_INPUTS "${input}" file)
+      list(APPEND files "${file}")
+    endforeach()
+    # analyze takes the compile options that shape the model; those about the
+    # artifact it does not write (encryption, custom string, pre-compiled
+    # program) are left out, with their values.
+    set(analyze_args "")
+    set(skip_value 0)
+    foreach(arg IN LISTS args)
+      if(skip_value)
+        set(skip_value 0)
+      elseif(arg MATCHES "^--(encrypt-level|custom-string)$")
+        set(skip_value 1)
+      elseif(NOT arg MATCHES "^--(key-file=|key-env=|precompile$)")
+        list(APPEND analyze_args "${arg}")
+      endif()
+    endforeach()
+    list(APPEND outputs "${report}/error_analysis.txt" "${report}/error_analysis.json")
+    list(APPEND commands COMMAND "${rknnc}" analyze "${model}" ${files} --output-dir "${report}" ${analyze_args})
+    list(APPEND depends ${files})
+  endif()
+  add_custom_command(
+    OUTPUT ${outputs}
+    ${commands}
+    DEPENDS ${depends}
+    COMMENT "Writing the report of model ${name}"
+    VERBATIM)
+  add_custom_target(rknn_report_${target}_${name} DEPENDS ${outputs})
+  add_dependencies(${target} rknn_report_${target}_${name})
 endfunction()
 
 # ENCRYPT LEVEL n KEY_FILE path | KEY_ENV name -> rknnc options and the key

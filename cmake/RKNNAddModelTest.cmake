@@ -1,6 +1,6 @@
 # rknn_add_model_test(NAME <test> MODEL_TARGET <target> [MODEL_NAME <name>]
 #                     INPUTS <file.npy|file.png>... EXPECT <file.npy>...
-#                     [COSINE <x>] [ATOL <x>])
+#                     [COSINE <x>] [ATOL <x>] [DEVICE])
 #
 # Registers a ctest test (label `simulator`) that runs a model embedded with
 # rknn_add_model(<target> ...) on the given inputs and compares each output
@@ -15,6 +15,12 @@
 #   COSINE        pass when each output's cosine similarity is >= x.
 #   ATOL          pass when each output's largest absolute difference is <= x.
 #                 Neither given: COSINE 0.999.
+#   DEVICE        also register <test>_on_device (label `device`): the same
+#                 model and inputs on a board, whose outputs must be
+#                 byte-identical to the simulator's and pass the same checks.
+#                 The board is RKNN_TEST_DEVICE (tcp://host:port) at test
+#                 time, else this tree's emulated aarch64 board (tests/device);
+#                 with neither the test reports itself skipped.
 #
 # One runner executable per model, rknn_test_<target>_<name>, built from
 # rknn_model_test_main.cpp.in with the model's generated sources (it embeds
@@ -52,7 +58,7 @@ function(_rknn_model_test_runner target name out)
 endfunction()
 
 function(rknn_add_model_test)
-  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "NAME;MODEL_TARGET;MODEL_NAME;COSINE;ATOL" "INPUTS;EXPECT")
+  cmake_parse_arguments(PARSE_ARGV 0 ARG "DEVICE" "NAME;MODEL_TARGET;MODEL_NAME;COSINE;ATOL" "INPUTS;EXPECT")
   if(NOT ARG_NAME)
     message(FATAL_ERROR "rknn_add_model_test: NAME is required")
   endif()
@@ -100,4 +106,15 @@ function(rknn_add_model_test)
   _rknn_model_test_runner(${ARG_MODEL_TARGET} ${ARG_MODEL_NAME} runner)
   add_test(NAME ${ARG_NAME} COMMAND ${runner} ${args})
   set_tests_properties(${ARG_NAME} PROPERTIES LABELS simulator)
+  if(ARG_DEVICE)
+    # Exit code 77: no board, reported as skipped.
+    add_test(NAME ${ARG_NAME}_on_device COMMAND ${runner} --device ${args})
+    set_tests_properties(${ARG_NAME}_on_device PROPERTIES LABELS device SKIP_RETURN_CODE 77)
+    get_property(fixture GLOBAL PROPERTY RKNN_TEST_BOARD_FIXTURE)
+    if(fixture)  # this tree's emulated board
+      get_property(device_file GLOBAL PROPERTY RKNN_TEST_BOARD_DEVICE_FILE)
+      set_tests_properties(${ARG_NAME}_on_device PROPERTIES FIXTURES_REQUIRED ${fixture} RESOURCE_LOCK ${fixture}
+        ENVIRONMENT "RKNN_TEST_DEVICE_FILE=${device_file}")
+    endif()
+  endif()
 endfunction()

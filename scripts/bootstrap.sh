@@ -12,6 +12,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   clang
   python3 python3-onnx python3-numpy
+  # Device tests: rknn_server cross-built for aarch64 (no arm64 libraries
+  # needed: the board build has no OpenSSL, libusb or zlib) and run under
+  # qemu-user as the emulated board; zlib cross-checks the protocol's CRC-32.
+  g++-aarch64-linux-gnu qemu-user zlib1g-dev
 )
 
 missing=()

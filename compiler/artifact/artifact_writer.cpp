@@ -27,8 +27,10 @@ class DataSection {
 
 class Writer {
  public:
-  std::string run(const format::ModelInfo& info, const sim::Program& program) {
+  std::string run(const format::ModelInfo& info, const sim::Program& program, const sim::PlannedProgram* precompiled) {
     const auto graph = write_graph(program);
+    std::vector<Offset<fb::Program>> programs;
+    if (precompiled) programs.push_back(write_planned(*precompiled));
     std::vector<Offset<fb::IoAttr>> inputs, outputs;
     for (const auto& io : info.inputs) inputs.push_back(write_io(io));
     for (const auto& io : info.outputs) outputs.push_back(write_io(io));
@@ -44,7 +46,7 @@ class Writer {
     const auto model = fb::CreateModel(
         b_, info.format_version, b_.CreateString(info.compiler_version), b_.CreateVector(platforms),
         b_.CreateString(info.quantization), info.optimization_level, b_.CreateVector(inputs), b_.CreateVector(outputs),
-        b_.CreateVector(preprocess), graph, 0, 0,
+        b_.CreateVector(preprocess), graph, precompiled ? b_.CreateVector(programs) : 0, 0,
         info.custom_string.empty() ? 0 : b_.CreateString(info.custom_string));
     fb::FinishSizePrefixedModelBuffer(b_, model);
 
@@ -125,14 +127,62 @@ class Writer {
                            b_.CreateVector(p.outputs));
   }
 
+  // The pre-compiled program (schema: table Program and the tables after it).
+  Offset<flatbuffers::Vector<const fb::Range*>> write_boxes(const std::vector<const sim::Box*>& boxes) {
+    std::vector<fb::Range> ranges;
+    for (const sim::Box* box : boxes) {
+      for (const sim::Range& r : *box) ranges.emplace_back(r.begin, r.end);
+    }
+    return b_.CreateVectorOfStructs(ranges);
+  }
+
+  Offset<fb::TileKernel> write_kernel(const sim::TileKernel& kernel) {
+    std::vector<Offset<fb::TileNode>> nodes;
+    for (const sim::TileNode& node : kernel.nodes) {
+      std::vector<Offset<fb::Attribute>> overrides;
+      for (const auto& [name, value] : node.overrides.all()) overrides.push_back(write_attribute(name, value));
+      nodes.push_back(fb::CreateTileNode(b_, node.node, b_.CreateVectorOfSortedTables(&overrides), b_.CreateVector(node.inputs)));
+    }
+    std::vector<Offset<fb::ConstantSlice>> constants;
+    for (const sim::ConstantSlice& slice : kernel.constants) {
+      constants.push_back(fb::CreateConstantSlice(b_, slice.input, write_boxes({&slice.box})));
+    }
+    return fb::CreateTileKernel(b_, b_.CreateVector(nodes), b_.CreateVector(constants), b_.CreateVector(kernel.scratch));
+  }
+
+  Offset<fb::Step> write_step(const sim::PlannedStep& step) {
+    std::vector<Offset<fb::TileKernel>> kernels;
+    for (const sim::TileKernel& kernel : step.kernels) kernels.push_back(write_kernel(kernel));
+    std::vector<Offset<fb::Tile>> tiles;
+    for (const sim::Tile& tile : step.tiles) {
+      std::vector<const sim::Box*> boxes;
+      for (const sim::Box& box : tile.inputs) boxes.push_back(&box);
+      boxes.push_back(&tile.output);
+      tiles.push_back(fb::CreateTile(b_, tile.kernel, write_boxes(boxes)));
+    }
+    return fb::CreateStep(b_, b_.CreateVector(step.nodes), b_.CreateVector(step.inputs), b_.CreateVector(step.outputs),
+                          step.direct, b_.CreateVector(kernels), b_.CreateVector(tiles), step.footprint, step.fits);
+  }
+
+  Offset<fb::Program> write_planned(const sim::PlannedProgram& plan) {
+    std::vector<Offset<fb::Step>> steps;
+    for (const sim::PlannedStep& step : plan.steps) steps.push_back(write_step(step));
+    std::vector<fb::Placement> placements;
+    for (const sim::Placement& p : plan.placements) placements.emplace_back(p.tensor, p.offset, p.size);
+    return fb::CreateProgram(b_, b_.CreateString(plan.platform), plan.version, nullptr, b_.CreateVector(steps),
+                             b_.CreateVectorOfStructs(placements), plan.activation_bytes, plan.scratch_bytes,
+                             plan.buffer_bytes);
+  }
+
   FlatBufferBuilder b_{1 << 16};
   DataSection data_;
 };
 
 }  // namespace
 
-std::string write_artifact(const format::ModelInfo& info, const sim::Program& program) {
-  return Writer().run(info, program);
+std::string write_artifact(const format::ModelInfo& info, const sim::Program& program,
+                           const sim::PlannedProgram* precompiled) {
+  return Writer().run(info, program, precompiled);
 }
 
 }  // namespace rknn::artifact

@@ -6,10 +6,13 @@
 #include <string>
 
 #include "rknn/model_format.h"
+#include "rknn/sim/planned_program.h"
 
 namespace rknn::artifact {
 
-// Deterministic: the same info and program give the same bytes.
-std::string write_artifact(const format::ModelInfo& info, const sim::Program& program);
+// Deterministic: the same info and program give the same bytes. A
+// pre-compiled model also carries its planned program (docs/precompile.md).
+std::string write_artifact(const format::ModelInfo& info, const sim::Program& program,
+                           const sim::PlannedProgram* precompiled = nullptr);
 
 }  // namespace rknn::artifact

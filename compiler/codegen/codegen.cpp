@@ -266,7 +266,7 @@ std::string model_metadata(const format::ModelInfo& info, const CodegenOptions& 
   out += "inline constexpr std::string_view quantization = " + string_literal(info.quantization) + ";\n";
   out += "inline constexpr auto platforms = " + array_literal("std::string_view", info.platforms, string_literal) +
          ";\n";
-  out += "inline constexpr bool precompiled = false;\n";
+  out += std::string("inline constexpr bool precompiled = ") + (info.precompiled ? "true" : "false") + ";\n";
   out += "inline constexpr int optimization_level = " + int_literal(info.optimization_level) + ";\n";
   out += "inline constexpr std::string_view custom_string = " + string_literal(info.custom_string) + ";\n";
   out += "inline constexpr std::size_t input_count = " + uint_literal(info.inputs.size()) + ";\n";

@@ -7,11 +7,13 @@
 
 #include "calibration/calibrate.h"
 #include "calibration/dataset.h"
+#include "quantize/import_prequantized.h"
 #include "quantize/quantize_graph.h"
 #include "ir/error.h"
 #include "lower/to_program.h"
 #include "passes/infer_shapes.h"
-#include "rknn/platforms.h"
+#include "precompile/precompile.h"
+#include "rknn/sim/platforms.h"
 
 #ifndef RKNN_VERSION
 #define RKNN_VERSION "0.0.0"
@@ -35,22 +37,36 @@ constexpr std::array<QuantName, 5> kQuantNames{{
     {"dynamic_fixed_point_i16", "dynamic_fixed_point-16", true},
 }};
 
-void check_platforms(const std::vector<std::string>& platforms) {
+// Every platform known, all of one compatibility group, each running `quant`
+// (the platform table: simulator/platforms/platforms.cpp).
+void check_platforms(const std::vector<std::string>& platforms, const std::string& quant) {
   if (platforms.empty()) throw CompileError("give at least one --platform");
-  std::optional<int> group;
-  for (const auto& p : platforms) {
-    const auto g = platform_group(p);
-    if (!g) {
-      std::string known;
-      for (const auto& entry : kPlatforms) known += (known.empty() ? "" : " ") + std::string(entry.name);
-      throw CompileError("unknown platform '" + p + "'; supported: " + known);
+  const sim::Platform* first = nullptr;
+  for (const auto& name : platforms) {
+    const sim::Platform* p = sim::find_platform(name);
+    if (!p) throw CompileError("unknown platform '" + name + "'; supported: " + sim::platform_names());
+    if (first && first->group != p->group) {
+      throw CompileError("platforms " + std::string(first->name) + " and " + name +
+                         " belong to different NPU generations (" + std::string(first->group_members) + " | " +
+                         std::string(p->group_members) + "); a model targets one compatibility group");
     }
-    if (group && *group != *g) {
-      throw CompileError("platforms " + platforms.front() + " and " + p +
-                         " belong to different NPU generations; a model targets one compatibility group");
+    if (!p->supports(quant)) {
+      throw CompileError("platform " + name + " does not run quantization type '" + quant + "'; it runs " +
+                         p->quantization_list());
     }
-    group = g;
+    if (!first) first = p;
   }
+}
+
+// Dynamic fixed point: zero point 0 and power-of-two scales (what the compiler
+// chooses for int8/int16); other integer parameters (a pre-quantized model's
+// int8 input or output) are affine.
+bool is_fixed_point(const sim::QuantParams& q) {
+  for (std::size_t i = 0; i < q.scale.size(); ++i) {
+    int exponent = 0;
+    if (q.zero_point_at(i) != 0 || std::frexp(q.scale[i], &exponent) != 0.5f) return false;
+  }
+  return true;
 }
 
 format::IoInfo io_info(const sim::Program& program, int tensor, sim::DType reported) {
@@ -62,7 +78,7 @@ format::IoInfo io_info(const sim::Program& program, int tensor, sim::DType repor
   io.fmt = t.type.shape.size() == 4 ? format::Layout::kNCHW : format::Layout::kUndefined;
   io.type = t.type.dtype == sim::DType::kFloat32 ? reported : t.type.dtype;
   if (t.quant) {
-    if (t.type.dtype == sim::DType::kUInt8) {
+    if (t.type.dtype == sim::DType::kUInt8 || !is_fixed_point(*t.quant)) {
       io.quant = {format::QuantType::kAffineAsymmetric, 0, t.quant->zero_point, t.quant->scale, t.quant->axis};
     } else {  // dynamic fixed point: scale = 2^-fl
       const auto fl = static_cast<std::int8_t>(-std::ilogb(t.quant->scale_at(0)));
@@ -160,6 +176,35 @@ void quantize_with_calibration(ir::Graph& graph, const CompileOptions& options, 
   passes::infer_shapes(graph);
 }
 
+// A pre-quantized model (QuantizeLinear/DequantizeLinear nodes, or
+// QLinearConv/QLinearMatMul, which the frontend expands into them) keeps its
+// own parameters, as RKNN does with do_quantization=False: float16 (the
+// default, RKNN's do_quantization=False) and asymmetric_u8 give the integer
+// program; float32 runs the model as written, its QuantizeLinear and
+// DequantizeLinear nodes in float (the ONNX reference). Returns whether the
+// model's parameters were imported (docs/quantization.md, "Pre-quantized ONNX models").
+bool import_model_quantization(ir::Graph& graph, const std::filesystem::path& model, CompileOptions& resolved,
+                               std::vector<std::string>& log) {
+  const ir::Node* node = quantize::find_quantization_node(graph);
+  if (!node) return false;
+  const std::string where = "'" + model.string() + "' is pre-quantized (" + node->op + " node '" + node->name + "')";
+  if (resolved.quantization == "float32") {
+    log.push_back(where + "; --quant float32 runs its QuantizeLinear/DequantizeLinear nodes in float");
+    return false;
+  }
+  if (resolved.quantization != "float16" && resolved.quantization != "asymmetric_u8") {
+    throw CompileError(where + ": it keeps its own asymmetric 8-bit parameters, so it compiles with --quant "
+                       "asymmetric_u8 or float16 (RKNN do_quantization=False), not " + resolved.quantization +
+                       "; quantize the float model to get " + resolved.quantization);
+  }
+  log.push_back(where + ": its quantization parameters are used, no calibration");
+  if (resolved.dataset) log.push_back("the calibration data set is not used for a pre-quantized model");
+  resolved.quantization = "asymmetric_u8";
+  const std::vector<std::string> lines = quantize::import_prequantized(graph, {});
+  log.insert(log.end(), lines.begin(), lines.end());
+  return true;
+}
+
 }  // namespace
 
 std::string compiler_version() { return std::string("rknn-build ") + RKNN_VERSION; }
@@ -180,20 +225,30 @@ CompiledModel compile_model(const std::filesystem::path& model, const CompileOpt
       throw CompileError("quantization type '" + quant + "' is not available yet in this compiler (float32 and float16 are)");
     }
   }
-  if (options.precompile) throw CompileError("--precompile is not available yet in this compiler");
-  check_platforms(options.platforms);
+  if (options.precompile && options.platforms.size() != 1) {
+    throw CompileError("--precompile lowers the model for one platform; give exactly one --platform (got " +
+                       std::to_string(options.platforms.size()) + ")");
+  }
+  check_platforms(options.platforms, quant);
 
   CompiledModel result;
   result.dependencies.push_back(model);
   ir::Graph graph = frontend::import_onnx(model, options.load.import, &result.dependencies);
   passes::extract_subgraph(graph, options.inputs, options.outputs);
-  result.passes = passes::optimize(graph, options.load.optimization_level);
   CompileOptions resolved = options;
   resolved.quantization = quant;
-  if (quant == "float16") passes::round_to_float16(graph);
-  if (is_integer_quantization(quant)) quantize_with_calibration(graph, resolved, result.log);
+  const bool prequantized = import_model_quantization(graph, model, resolved, result.log);
+  result.passes = passes::optimize(graph, options.load.optimization_level);
+  if (quant == "float16" && !prequantized) passes::round_to_float16(graph);
+  if (is_integer_quantization(quant) && !prequantized) quantize_with_calibration(graph, resolved, result.log);
   result.program = lower::to_program(graph);
   result.info = model_info(result.program, resolved);
+  if (options.precompile) {  // compiler/precompile/, docs/precompile.md
+    precompile::Precompiled precompiled = precompile::precompile(result.program, options.platforms.front());
+    for (std::string& line : precompile::describe(precompiled, result.program)) result.log.push_back(std::move(line));
+    result.precompiled = std::move(precompiled.plan);
+    result.info.precompiled = true;
+  }
   if (options.dataset) {
     result.dependencies.push_back(*options.dataset);
     for (const auto& sample : calibration::read_dataset(*options.dataset, result.info.inputs.size())) {

@@ -10,6 +10,7 @@
 
 #include "driver/load_model.h"
 #include "rknn/model_format.h"
+#include "rknn/sim/planned_program.h"
 
 namespace rknn::driver {
 
@@ -40,6 +41,7 @@ struct CompiledModel {
   std::vector<std::filesystem::path> dependencies;  // model, external data, dataset and its files
   std::vector<passes::PassRecord> passes;
   std::vector<std::string> log;  // calibration warnings and ops kept in float, for the compile log
+  std::optional<sim::PlannedProgram> precompiled;  // with CompileOptions::precompile (docs/precompile.md)
 };
 
 // Maps RKNN spellings to ours ("asymmetric_quantized-u8" -> "asymmetric_u8",

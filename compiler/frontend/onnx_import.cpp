@@ -15,6 +15,7 @@
 #include "frontend/onnx_tensor.h"
 #include "ir/error.h"
 #include "passes/infer_shapes.h"
+#include "quantize/import_prequantized.h"
 #include "rknn/sim/op.h"
 
 namespace rknn::frontend {
@@ -229,6 +230,7 @@ class Importer {
     import_inputs();
     import_nodes();
     for (const auto& out : g_.output()) graph_.outputs.push_back(out.name());
+    quantize::expand_qlinear_ops(graph_);  // QLinearConv/QLinearMatMul as DequantizeLinear -> op -> QuantizeLinear
     graph_.sort_topologically();
     passes::infer_shapes(graph_);
     check_against_onnx_types();
@@ -390,7 +392,7 @@ ir::Graph import_onnx(const fs::path& path, const ImportOptions& given, std::vec
 
 bool is_supported_op(const std::string& domain, const std::string& op) {
   if (!domain.empty() && domain != "ai.onnx") return false;
-  return op == "Constant" || op == "Upsample" || sim::find_op(op) != nullptr;
+  return op == "Constant" || op == "Upsample" || quantize::is_qlinear_op(op) || sim::find_op(op) != nullptr;
 }
 
 std::pair<std::string, sim::Shape> parse_input_shape(const std::string& text) {

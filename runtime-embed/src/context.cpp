@@ -1,7 +1,7 @@
 #include "context.h"
 
 #include <algorithm>
-#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -10,6 +10,8 @@
 #include <type_traits>
 
 #include "convert.h"
+#include "estimate.h"
+#include "device_backend.h"
 #include "rknn/sim/error.h"
 
 #ifndef RKNN_VERSION
@@ -94,22 +96,10 @@ format::LoadedModel load(std::span<const std::byte> model, const encryption::Key
     format::LoadedModel loaded = format::load_model(plain.span());
     loaded.storage = plain.bytes;
     return loaded;
+  } catch (const format::IncompatibleProgramError& e) {
+    fail(RKNN_ERR_INCOMPATILE_PRE_COMPILE_MODEL, e.what());  // docs/precompile.md
   } catch (const format::FormatError& e) {
     fail(RKNN_ERR_MODEL_INVALID, e.what());
-  }
-}
-
-std::unique_ptr<sim::Executor> make_executor(sim::Program program, int threads, bool float16) {
-  try {
-    sim::ExecutorOptions options;
-    options.threads = threads;
-    options.float16 = float16;
-    return std::make_unique<sim::Executor>(std::move(program), options);
-  } catch (const std::bad_alloc&) {
-    throw;
-  } catch (const std::exception& e) {
-    // A verified artifact whose program the simulator cannot prepare.
-    fail(RKNN_ERR_MODEL_INVALID, std::string("invalid model: ") + e.what());
   }
 }
 
@@ -183,28 +173,27 @@ std::vector<float> to_model_layout(std::vector<float> values, std::int64_t fmt, 
   return values;
 }
 
-std::string padded(std::string text, std::size_t width) {
-  text.resize(std::max(width, text.size() + 1), ' ');
-  return text;
-}
-
-std::string microseconds(double us) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", us);
-  return text;
-}
-
 }  // namespace
 
-Context::Context(std::span<const std::byte> model, std::uint32_t flag, int threads, const encryption::KeySource& key)
+Context::Context(std::span<const std::byte> model, std::uint32_t flag, int threads, const encryption::KeySource& key,
+                 const char* device, const char* target)
     : collect_perf_((flag & RKNN_FLAG_COLLECT_PERF_MASK) != 0) {
+  if (const std::string board = device_for(device); !board.empty()) {
+    if (!key.empty()) fail(RKNN_ERR_PARAM_INVALID, "encrypted models cannot run on a device yet: keys never leave the host");
+    device_ = std::make_unique<DeviceModel>(board, model, flag, threads);
+    return;
+  }
   format::LoadedModel loaded = load(model, key);
   info_ = std::move(loaded.info);
   storage_ = std::move(loaded.storage);
-  weight_bytes_ = loaded.weight_bytes;
-  internal_bytes_ = internal_bytes(loaded.program);
+  internal_bytes(loaded.program);  // refuses activations beyond what MEM_SIZE can report
   check_model(info_, loaded.program);
-  executor_ = make_executor(std::move(loaded.program), threads, info_.quantization == "float16");
+  platform_ = &target_platform(info_, target);
+  // The graph Executor, or a pre-compiled model's PlannedExecutor (model_runner.h).
+  executor_ = make_runner(loaded, threads, info_.quantization == "float16");
+  weight_bytes_ = executor_->weight_bytes();
+  internal_bytes_ = executor_->internal_bytes();
+  estimate_ = estimate_npu_time(executor_->program(), *platform_);
   for (std::size_t i = 0; i < executor_->input_count(); ++i) inputs_.emplace_back(executor_->input(i).type);
   input_set_.assign(inputs_.size(), false);
   if (collect_perf_) build_perf_text();
@@ -235,6 +224,7 @@ rknn_tensor_attr Context::attr_of(const format::IoInfo& io, std::size_t index) c
 
 void Context::query(const rknn_query_cmd& query_cmd, void* info, std::uint32_t size) {
   const std::int64_t cmd = raw_value(query_cmd);
+  if (device_) return device_->query(cmd, info, size);
   switch (cmd) {
     case RKNN_QUERY_IN_OUT_NUM: {
       auto& num = expect<rknn_input_output_num>(info, size, "RKNN_QUERY_IN_OUT_NUM");
@@ -276,7 +266,7 @@ void Context::query(const rknn_query_cmd& query_cmd, void* info, std::uint32_t s
       auto& mem = expect<rknn_mem_size>(info, size, "RKNN_QUERY_MEM_SIZE");
       mem = rknn_mem_size{};
       mem.total_weight_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(weight_bytes_, kMaxInternalBytes));
-      mem.total_internal_size = static_cast<std::uint32_t>(internal_bytes_);
+      mem.total_internal_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(internal_bytes_, kMaxInternalBytes));
       return;
     }
     case RKNN_QUERY_CUSTOM_STRING: {
@@ -323,6 +313,7 @@ sim::Tensor Context::input_tensor(const rknn_input& input) const {
 }
 
 void Context::set_inputs(std::span<const rknn_input> inputs) {
+  if (device_) return device_->set_inputs(inputs);
   // Convert everything first so that a bad entry leaves the context unchanged.
   std::vector<sim::Tensor> tensors;
   for (const rknn_input& input : inputs) tensors.push_back(input_tensor(input));
@@ -333,19 +324,19 @@ void Context::set_inputs(std::span<const rknn_input> inputs) {
 }
 
 void Context::run(rknn_run_extend* extend) {
+  if (device_) return device_->run(extend);
   for (std::size_t i = 0; i < inputs_.size(); ++i) {
     if (!input_set_[i]) {
       fail(RKNN_ERR_INPUT_INVALID, io_name("input", i, info_.inputs[i]) + " was not set: call rknn_inputs_set first");
     }
   }
-  const auto start = std::chrono::steady_clock::now();
   try {
     outputs_ = executor_->run(inputs_);
   } catch (const sim::Error& e) {
     fail(RKNN_ERR_FAIL, e.what());
   }
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  run_microseconds_ = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  // PERF_RUN reports what the board would: the NPU time, here the estimate.
+  run_microseconds_ = std::llround(estimate_.total_us);
   ++frame_;
   if (extend) extend->frame_id = frame_;
   if (collect_perf_) build_perf_text();
@@ -369,6 +360,7 @@ std::vector<std::byte> Context::output_bytes(std::size_t index, bool want_float)
 }
 
 void Context::get_outputs(std::span<rknn_output> outputs, rknn_output_extend* extend) {
+  if (device_) return device_->get_outputs(outputs, extend);
   if (frame_ == 0) fail(RKNN_ERR_OUTPUT_INVALID, "no results yet: call rknn_run first");
   for (const rknn_output& out : outputs) {  // check everything before handing anything out
     if (out.index >= outputs_.size()) {
@@ -398,6 +390,7 @@ void Context::get_outputs(std::span<rknn_output> outputs, rknn_output_extend* ex
 }
 
 void Context::release_outputs(std::span<rknn_output> outputs) {
+  if (device_) return device_->release_outputs(outputs);
   for (const rknn_output& out : outputs) {
     if (!out.is_prealloc && out.buf && !lent_.contains(out.buf)) {
       fail(RKNN_ERR_PARAM_INVALID, "output " + std::to_string(out.index) +
@@ -412,19 +405,7 @@ void Context::release_outputs(std::span<rknn_output> outputs) {
 }
 
 void Context::build_perf_text() {
-  std::string text = padded("ID", 6) + padded("OpType", 21) + padded("Name", 41) + "Time(us)\n";
-  double total = 0;
-  if (frame_ > 0) {
-    const auto& timings = executor_->last_timings();
-    for (std::size_t i = 0; i < timings.size(); ++i) {
-      const auto& t = timings[i];
-      text += padded(std::to_string(i), 6) + padded(t.op, 21) + padded(t.name, 41) + microseconds(t.microseconds) + "\n";
-      total += t.microseconds;
-    }
-  } else {
-    text += "(no run yet)\n";
-  }
-  perf_text_ = text + "Total Time(us): " + microseconds(total) + "\n";
+  perf_text_ = perf_detail_text(executor_->program(), estimate_, frame_ > 0 ? &executor_->last_timings() : nullptr);
 }
 
 }  // namespace rknn::runtime

@@ -14,11 +14,15 @@
 #include <vector>
 
 #include "decrypt.h"
+#include "model_runner.h"
 #include "rknn/model_format.h"
 #include "rknn/sim/executor.h"
+#include "rknn/sim/perf_model.h"
 #include "rknn_api.h"
 
 namespace rknn::runtime {
+
+class DeviceModel;  // device_backend.h
 
 // An RKNN_ERR_* code and what went wrong; becomes the return code and the
 // thread's last error message at the C boundary.
@@ -35,7 +39,9 @@ class Context {
  public:
   // Throws ApiError (RKNN_ERR_MODEL_INVALID for a bad artifact, or an
   // encrypted one without its key).
-  Context(std::span<const std::byte> model, std::uint32_t flag, int threads, const encryption::KeySource& key = {});
+  // `device`: run on that board instead (device_backend.h; nullptr: RKNN_DEVICE or the simulator).
+  Context(std::span<const std::byte> model, std::uint32_t flag, int threads, const encryption::KeySource& key = {},
+          const char* device = nullptr, const char* target_platform = nullptr);
   ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
@@ -53,12 +59,15 @@ class Context {
   std::vector<std::byte> output_bytes(std::size_t index, bool want_float) const;
   void build_perf_text();
 
+  std::unique_ptr<DeviceModel> device_;  // set: every call goes to the board (device_backend.cpp)
   format::ModelInfo info_;
   std::shared_ptr<const std::byte> storage_;  // a copy of an unaligned model, or the decrypted model
   std::uint64_t weight_bytes_ = 0;
-  std::uint64_t internal_bytes_ = 0;
+  std::uint64_t internal_bytes_ = 0;            // the memory plan's arena (simulator/memory)
+  const sim::Platform* platform_ = nullptr;      // the NPU the simulator acts as (estimate.h)
+  sim::PerfReport estimate_;                     // its estimated time for the model
   bool collect_perf_ = false;
-  std::unique_ptr<sim::Executor> executor_;
+  std::unique_ptr<ModelRunner> executor_;  // graph or pre-compiled (model_runner.h)
 
   std::vector<sim::Tensor> inputs_;  // program-typed, one per model input
   std::vector<bool> input_set_;

@@ -2,6 +2,7 @@
 #include <cstring>
 #include <new>
 
+#include "precompiled_program.h"
 #include "rknn/model_format.h"
 #include "rknn_model_generated.h"
 
@@ -16,10 +17,12 @@ std::string str(const flatbuffers::String* s) { return s ? s->str() : std::strin
 
 // The flatbuffers verifier checks vectors only for 4-byte alignment; 8-byte
 // elements of a corrupted file could be misaligned, so check before reading.
+// Empty vectors hold nothing to read, and flatbuffers does not align them
+// (the shape of a scalar tensor is one).
 template <class T, class V>
 std::vector<T> vec(const flatbuffers::Vector<V>* v) {
   std::vector<T> out;
-  if (!v) return out;
+  if (!v || v->size() == 0) return out;
   if (reinterpret_cast<std::uintptr_t>(v->Data()) % alignof(V) != 0) {
     throw FormatError("invalid model: a vector of the flatbuffer is misaligned");
   }
@@ -38,6 +41,8 @@ class Reader {
     result.program = read_program();
     result.weight_bytes = bytes_.size() - std::min(bytes_.size(), data_start_);
     check_io(result.info, result.program);
+    result.precompiled = read_precompiled(*model_, result.info);  // precompiled_program.cpp
+    result.info.precompiled = result.precompiled.has_value();
     return result;
   }
 

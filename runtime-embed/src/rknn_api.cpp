@@ -120,7 +120,7 @@ int threads_from_environment() {
 }
 
 int init(rknn_context* context, void* model, std::uint32_t size, std::uint32_t flag, std::int32_t threads,
-         const encryption::KeySource& key = {}) {
+         const encryption::KeySource& key = {}, const char* device = nullptr, const char* target = nullptr) {
   return guarded("rknn_init", [&] {
     require(context != nullptr, "context is NULL");
     *context = 0;
@@ -128,7 +128,8 @@ int init(rknn_context* context, void* model, std::uint32_t size, std::uint32_t f
     require(size != 0, "model size is 0");
     require(threads >= 0, "threads is negative");
     const std::span<const std::byte> bytes(static_cast<const std::byte*>(model), size);
-    auto created = std::make_shared<Context>(bytes, flag, threads > 0 ? threads : threads_from_environment(), key);
+    auto created =
+        std::make_shared<Context>(bytes, flag, threads > 0 ? threads : threads_from_environment(), key, device, target);
     *context = registry().add(std::move(created));
   });
 }
@@ -136,7 +137,8 @@ int init(rknn_context* context, void* model, std::uint32_t size, std::uint32_t f
 // The key of rknn_init_encrypted / rknn_init_with_options; argument errors are
 // recorded like any other rknn_init failure.
 int init_with_key(rknn_context* context, void* model, std::uint32_t size, std::uint32_t flag, std::int32_t threads,
-                  const std::uint8_t* key, std::uint32_t key_len, rknn_key_provider provider, void* user_data) {
+                  const std::uint8_t* key, std::uint32_t key_len, rknn_key_provider provider, void* user_data,
+                  const char* device = nullptr, const char* target = nullptr) {
   const char* error = nullptr;
   if (key == nullptr && key_len != 0) error = "key is NULL but key_len is not 0";
   if (key != nullptr && key_len == 0) error = "key_len is 0";
@@ -147,7 +149,7 @@ int init_with_key(rknn_context* context, void* model, std::uint32_t size, std::u
     return record(RKNN_ERR_PARAM_INVALID, "rknn_init", error);
   }
   const encryption::KeySource source{{reinterpret_cast<const std::byte*>(key), key_len}, provider, user_data};
-  return init(context, model, size, flag, threads, source);
+  return init(context, model, size, flag, threads, source, device, target);
 }
 
 }  // namespace
@@ -178,7 +180,8 @@ int rknn_init_with_options(rknn_context* context, void* model, uint32_t size, ui
                            const rknn_init_options* options) {
   if (!options) return rknn::runtime::init(context, model, size, flag, 0);
   return rknn::runtime::init_with_key(context, model, size, flag, options->threads, options->key, options->key_len,
-                                      options->key_provider, options->key_provider_data);
+                                      options->key_provider, options->key_provider_data, options->device,
+                                      options->target_platform);
 }
 
 int rknn_destroy(rknn_context context) {

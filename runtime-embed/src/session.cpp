@@ -1,6 +1,8 @@
 // rknn::Session: RAII over the C API and nothing else, so the C and C++
 // interfaces can never disagree.
+#if RKNN_RUNTIME_DECRYPTION
 #include <openssl/crypto.h>
+#endif
 
 #include <algorithm>
 #include <cstring>
@@ -48,7 +50,9 @@ int provide_key(void* user_data, const char* key_id, std::int32_t level, std::ui
       if (!bytes.empty()) std::memcpy(key, bytes.data(), bytes.size());
       *key_len = static_cast<std::uint32_t>(bytes.size());
     }
+#if RKNN_RUNTIME_DECRYPTION  // without decryption no key is ever used
     if (!bytes.empty()) OPENSSL_cleanse(bytes.data(), bytes.size());
+#endif
     return fits ? 0 : 1;
   } catch (...) {
     return 1;
@@ -62,6 +66,8 @@ Session::Session(std::span<const std::byte> model, const Options& options) {
   if (options.threads < 0) throw Error(RKNN_ERR_PARAM_INVALID, "Options.threads is negative");
   rknn_init_options init{};
   init.threads = options.threads;
+  init.device = options.device.empty() ? nullptr : options.device.c_str();
+  init.target_platform = options.target_platform.empty() ? nullptr : options.target_platform.c_str();
   if (!options.key.empty()) {
     init.key = reinterpret_cast<const std::uint8_t*>(options.key.data());
     init.key_len = size_of(options.key.size());

@@ -28,8 +28,8 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy_reference  # noqa: E402  (sibling module, path set up above)
 
-ARCHS = ("resnet18", "mobilenetv2", "tiny_cnn", "pytorch_idioms")
-DEFAULT_IMAGE_SIZE = {"resnet18": 224, "mobilenetv2": 224, "tiny_cnn": 32, "pytorch_idioms": 32}
+ARCHS = ("resnet18", "resnet50", "mobilenetv2", "tiny_cnn", "pytorch_idioms")
+DEFAULT_IMAGE_SIZE = {"resnet18": 224, "resnet50": 224, "mobilenetv2": 224, "tiny_cnn": 32, "pytorch_idioms": 32}
 # Opset 13 is what we target; up to 17 (the newest onnx 1.12 knows) the ops
 # used here keep the same inputs, so those are accepted too.
 SUPPORTED_OPSETS = range(13, 18)
@@ -188,6 +188,36 @@ def build_resnet18(g, size):
     return [1, 1000]
 
 
+def bottleneck(g, x, path, cin, width, stride):
+    """torchvision Bottleneck (v1.5, stride on the 3x3): 1x1-bn-relu, 3x3-bn-relu, 1x1-bn (4x width),
+    + identity or 1x1 downsample."""
+    cout = width * 4
+    y = relu(g, batch_norm(g, conv(g, x, f"{path}.conv1", cin, width, 1), f"{path}.bn1", width), f"{path}.relu")
+    y = relu(g, batch_norm(g, conv(g, y, f"{path}.conv2", width, width, 3, stride, 1), f"{path}.bn2", width),
+             f"{path}.relu_1")
+    # As in basic_block: a smaller last gamma keeps the residual sums from growing.
+    y = batch_norm(g, conv(g, y, f"{path}.conv3", width, cout, 1), f"{path}.bn3", cout, gamma_range=(0.2, 0.5))
+    if stride != 1 or cin != cout:
+        x = conv(g, x, f"{path}.downsample.0", cin, cout, 1, stride, 0)
+        x = batch_norm(g, x, f"{path}.downsample.1", cout)
+    return relu(g, g.node(scope_of(path), "Add", [y, x]), f"{path}.relu_2")
+
+
+def build_resnet50(g, size):
+    x = conv(g, "input", "conv1", 3, 64, 7, 2, 3)
+    x = max_pool(g, relu(g, batch_norm(g, x, "bn1", 64), "relu"), "maxpool", 3, 2, 1)
+    cin = 64
+    for stage, (width, blocks) in enumerate(((64, 3), (128, 4), (256, 6), (512, 3)), start=1):
+        for block in range(blocks):
+            stride = 2 if stage > 1 and block == 0 else 1
+            x = bottleneck(g, x, f"layer{stage}.{block}", cin, width, stride)
+            cin = width * 4
+    x = g.node("/avgpool", "GlobalAveragePool", [x])
+    x = g.node("", "Flatten", [x], axis=1)
+    linear(g, x, "fc", 2048, 1000, output="output")
+    return [1, 1000]
+
+
 def conv_bn_relu6(g, x, path, cin, cout, k, stride=1, groups=1):
     """torchvision Conv2dNormActivation: children .0 conv, .1 bn, .2 ReLU6."""
     x = conv(g, x, f"{path}.0", cin, cout, k, stride, (k - 1) // 2, groups)
@@ -273,7 +303,7 @@ def build_pytorch_idioms(g, size):
     return [1, 10]
 
 
-BUILDERS = {"resnet18": build_resnet18, "mobilenetv2": build_mobilenetv2,
+BUILDERS = {"resnet18": build_resnet18, "resnet50": build_resnet50, "mobilenetv2": build_mobilenetv2,
             "tiny_cnn": build_tiny_cnn, "pytorch_idioms": build_pytorch_idioms}
 
 
@@ -341,7 +371,7 @@ def parse_args(argv):
     p.add_argument("--out", required=True, help="output directory (created if missing)")
     p.add_argument("--seed", type=int, default=0, help="numpy seed for weights and input")
     p.add_argument("--image-size", type=int, default=None,
-                   help="input height = width (default: 224 for resnet18/mobilenetv2, 32 otherwise)")
+                   help="input height = width (default: 224 for resnet18/resnet50/mobilenetv2, 32 otherwise)")
     p.add_argument("--external-data", action="store_true",
                    help="store initializers in <arch>.weights next to the model")
     p.add_argument("--opset", type=int, default=13, help="default-domain opset (13..17)")

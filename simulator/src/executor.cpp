@@ -1,9 +1,11 @@
 #include "rknn/sim/executor.h"
 
 #include <chrono>
+#include <cstring>
 
 #include "rknn/sim/error.h"
 #include "rknn/sim/evaluate.h"
+#include "rknn/sim/graph_work.h"
 #include "rknn/sim/half.h"
 
 namespace rknn::sim {
@@ -61,6 +63,7 @@ void check_data_flow(const Program& p) {
 Executor::Executor(Program program, ExecutorOptions options)
     : program_(std::move(program)), options_(options),
       pool_(std::make_unique<ThreadPool>(options.threads)) {
+  count_executor();  // graph work (graph_work.h)
   check_data_flow(program_);
   const KernelOptions kernel_options{.reference = options_.reference};
   values_.resize(program_.tensors.size());
@@ -104,12 +107,32 @@ Executor::Executor(Program program, ExecutorOptions options)
         throw Error(pn.node.describe() + ": output '" + out.name + "' is " + types[i].to_string() +
                     " but the program records " + out.type.to_string());
       }
-      values_[slot] = Tensor(out.type);
+      if (!options_.planned_memory) values_[slot] = Tensor(out.type);
       if (evaluated.known) folded_[slot] = std::move(evaluated.values[i]);
     }
     kernels_.push_back(std::move(evaluated.prepared.kernel));
   }
+  if (options_.planned_memory) place_in_arena();
   timings_.resize(program_.nodes.size());
+}
+
+void Executor::place_in_arena() {
+  const MemoryPlan plan = plan_memory(program_);
+  arena_ = Tensor(DType::kUInt8, {static_cast<std::int64_t>(plan.arena_bytes)});
+  for (std::size_t i = 0; i < program_.tensors.size(); ++i) {
+    const TensorPlacement& p = plan.tensors[i];
+    if (p.constant || p.first < 0) continue;
+    values_[i] = Tensor::view(program_.tensors[i].type, arena_.raw() + p.offset);
+  }
+}
+
+std::uint64_t Executor::activation_bytes() const {
+  if (options_.planned_memory) return arena_.byte_size();
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < values_.size(); ++i) {
+    if (!program_.tensors[i].constant && values_[i].raw()) total += values_[i].byte_size();
+  }
+  return total;
 }
 
 Executor::~Executor() = default;
@@ -143,7 +166,12 @@ std::vector<Tensor> Executor::run(std::span<const Tensor> inputs) {
       throw Error("input '" + expected.name + "' must be " + expected.type.to_string() + ", got " +
                   inputs[i].type().to_string());
     }
-    slot[static_cast<std::size_t>(program_.inputs[i])] = &inputs[i];
+    const auto index = static_cast<std::size_t>(program_.inputs[i]);
+    if (options_.planned_memory) {  // the input's place in the arena, as on the board
+      if (inputs[i].byte_size()) std::memcpy(values_[index].raw(), inputs[i].raw(), inputs[i].byte_size());
+      continue;
+    }
+    slot[index] = &inputs[i];
   }
   std::vector<const Tensor*> in;
   std::vector<Tensor*> out;

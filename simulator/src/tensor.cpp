@@ -25,6 +25,13 @@ Tensor Tensor::borrow(TensorType type, const std::byte* data) {
   return t;
 }
 
+Tensor Tensor::view(TensorType type, std::byte* data) {
+  Tensor t;
+  t.type_ = std::move(type);
+  t.data_ = std::unique_ptr<std::byte[], AlignedDelete>(data, AlignedDelete{false});
+  return t;
+}
+
 Tensor::Tensor(TensorType type) : type_(std::move(type)) {
   for (std::int64_t d : type_.shape) {
     if (d < 0) throw Error("tensor shape " + shape_to_string(type_.shape) + " has a negative dimension");

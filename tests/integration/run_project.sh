@@ -136,5 +136,8 @@ configure_fails "rknn_add_model(app): MODEL file '$src/models/missing.onnx' does
 configure_fails "rknn_add_model(app): unknown QUANT_ALGORITHM 'median'" \
   -DAPP_EXTRA="QUANT_ALGORITHM;median" -DAPP_QUANT=asymmetric_u8
 configure_fails "rknn_add_model(app): unknown QUANT 'int3'" -DAPP_QUANT=int3
+configure_fails "rknn_add_model(app): REPORT 'maybe' must be ON or OFF" -DAPP_EXTRA="REPORT;maybe" -DAPP_QUANT=float16
+configure_fails "rknn_add_model(app): REPORT_INPUTS analyses a quantized model: give an integer QUANT and a DATASET" \
+  -DAPP_EXTRA="REPORT_INPUTS;data_shapes/dataset.txt" -DAPP_QUANT=float16
 
 step "done in $((SECONDS - start)) s"

@@ -73,6 +73,67 @@ std::string encryption_json(const encryption::Envelope* e) {
          ",\"plain_bytes\":" + std::to_string(e->plain_size) + "}";
 }
 
+// A pre-compiled model's program (docs/precompile.md): one entry per step.
+struct StepSummary {
+  std::string ops, names;
+  std::size_t tiles = 0, kernels = 0;
+  std::uint64_t footprint = 0;
+  bool fits = true, direct = false;
+};
+
+std::vector<StepSummary> step_summaries(const format::LoadedModel& m) {
+  std::vector<StepSummary> steps;
+  for (const sim::PlannedStep& step : m.precompiled->steps) {
+    StepSummary s{"", "", step.tiles.size(), step.kernels.size(), step.footprint, step.fits, step.direct};
+    for (int n : step.nodes) {
+      const sim::OpNode& node = m.program.nodes.at(static_cast<std::size_t>(n)).node;
+      s.ops += (s.ops.empty() ? "" : "+") + node.op;
+      s.names += (s.names.empty() ? "" : " ") + node.name;
+    }
+    steps.push_back(std::move(s));
+  }
+  return steps;
+}
+
+std::string precompiled_json(const format::LoadedModel& m) {
+  if (!m.precompiled) return "null";
+  const sim::PlannedProgram& p = *m.precompiled;
+  std::ostringstream out;
+  out << "{\"platform\":" << json_string(p.platform) << ",\"version\":" << p.version
+      << ",\"activation_bytes\":" << p.activation_bytes << ",\"scratch_bytes\":" << p.scratch_bytes
+      << ",\"buffer_bytes\":" << p.buffer_bytes << ",\"steps\":[";
+  const std::vector<StepSummary> steps = step_summaries(m);
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const StepSummary& s = steps[k];
+    out << (k ? "," : "") << "{\"ops\":" << json_string(s.ops) << ",\"nodes\":" << json_string(s.names)
+        << ",\"tiles\":" << s.tiles << ",\"kernels\":" << s.kernels << ",\"footprint\":" << s.footprint
+        << ",\"fits\":" << (s.fits ? "true" : "false") << ",\"direct\":" << (s.direct ? "true" : "false") << "}";
+  }
+  out << "]}";
+  return out.str();
+}
+
+void print_precompiled(const format::LoadedModel& m) {
+  if (!m.precompiled) return;
+  const sim::PlannedProgram& p = *m.precompiled;
+  const std::vector<StepSummary> steps = step_summaries(m);
+  std::size_t fused = 0, tiles = 0;
+  for (const StepSummary& s : steps) {
+    fused += s.ops.find('+') != std::string::npos ? 1 : 0;
+    tiles += s.tiles;
+  }
+  std::cout << "pre-compiled for " << p.platform << " (program format " << p.version << "): " << steps.size()
+            << " steps, " << fused << " fused, " << tiles << " tiles\n  arena " << p.arena_bytes() << " bytes: "
+            << p.activation_bytes << " activations + " << p.scratch_bytes << " scratch; on-chip buffer "
+            << p.buffer_bytes << " bytes\n  step  tiles kernels footprint  ops (nodes)\n";
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const StepSummary& s = steps[k];
+    std::cout << "  " << std::setw(4) << k << " " << std::setw(6) << s.tiles << " " << std::setw(7) << s.kernels << " "
+              << std::setw(9) << s.footprint << "  " << s.ops << " (" << s.names << ")" << (s.direct ? " direct" : "")
+              << (s.fits ? "" : " DOES NOT FIT") << "\n";
+  }
+}
+
 void print_json(const format::LoadedModel& m, const encryption::Envelope* envelope) {
   const auto& i = m.info;
   std::ostringstream out;
@@ -97,7 +158,7 @@ void print_json(const format::LoadedModel& m, const encryption::Envelope* envelo
     first = false;
   }
   out << "},\"custom_string\":" << json_string(i.custom_string) << ",\"encryption\":" << encryption_json(envelope)
-      << "}\n";
+      << ",\"precompiled\":" << precompiled_json(m) << "}\n";
   std::cout << out.str();
 }
 
@@ -143,6 +204,7 @@ void print_text(const std::string& path, const format::LoadedModel& m, const enc
   for (const auto& [op, count] : op_histogram(m.program)) std::cout << "  " << op << " " << count << "\n";
   if (!i.custom_string.empty()) std::cout << "custom string: " << i.custom_string << "\n";
   if (envelope) std::cout << encryption_text(*envelope);
+  print_precompiled(m);
 }
 
 }  // namespace

@@ -51,7 +51,8 @@ sim::Shape shape_of(const rknn_tensor_attr& attr) {
 void run_artifact(const ArtifactRunOptions& options) {
   const sim::Tensor bytes = io::read_file_aligned(options.model);
   const encryption::SecretBytes key = encryption::read_key_for({bytes.raw(), bytes.byte_size()}, options.key);
-  Session session({bytes.raw(), bytes.byte_size()}, {.threads = options.threads, .key = key.span()});
+  Session session({bytes.raw(), bytes.byte_size()},
+                  {.threads = options.threads, .key = key.span(), .device = options.device});
   if (options.inputs.size() != session.input_count()) {
     throw CompileError("the model has " + std::to_string(session.input_count()) + " inputs, " +
                        std::to_string(options.inputs.size()) + " --input files were given");

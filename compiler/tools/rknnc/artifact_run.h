@@ -20,6 +20,7 @@ struct ArtifactRunOptions {
   int threads = 1;
   int top = 0;
   encryption::KeySpec key;      // for an encrypted artifact
+  std::string device;           // a board (rknn::Options::device); empty: RKNN_DEVICE or the simulator
 };
 
 void run_artifact(const ArtifactRunOptions& options);

@@ -20,78 +20,18 @@ namespace fs = std::filesystem;
 struct CompileCommand {
   std::string model;
   std::string output;
-  std::string quant = "float16";
-  std::string quant_method = "channel";
-  std::string quant_algorithm = "normal";
-  int calibration_batch_size = 100;
-  int epochs = -1;
-  bool rgb_to_bgr = false;
-  int threads = 1;
-  std::vector<std::string> mean, std, reorder, platforms{"rk1808"}, inputs, outputs;
-  int batch_size = 1;
+  CompileFlags flags;
   std::string custom_string;
-  std::string dataset;
   std::string codegen_dir, name, ns, depfile;
   bool precompile = false;
-  ModelOptions model_options;
   int encrypt_level = 0;  // 0: not encrypted
   encryption::KeySpec key;
 };
 
-template <class T>
-std::vector<T> parse_list(const std::string& text, const char* option) {
-  std::vector<T> values;
-  std::stringstream items(text);
-  for (std::string item; std::getline(items, item, ',');) {
-    std::istringstream in(item);
-    T value{};
-    if (!(in >> value) || !(in >> std::ws).eof()) {
-      throw CompileError(std::string(option) + " '" + text + "': '" + item + "' is not a number");
-    }
-    values.push_back(value);
-  }
-  return values;
-}
-
-template <class T>
-std::vector<std::vector<T>> parse_per_input(const std::vector<std::string>& texts, const char* option) {
-  std::vector<std::vector<T>> lists;
-  for (const auto& text : texts) lists.push_back(parse_list<T>(text, option));
-  return lists;
-}
-
-std::vector<std::string> split_names(const std::vector<std::string>& texts) {
-  std::vector<std::string> names;
-  for (const auto& text : texts) {
-    std::stringstream items(text);
-    for (std::string item; std::getline(items, item, ',');) {
-      if (!item.empty()) names.push_back(item);
-    }
-  }
-  return names;
-}
-
-driver::CompileOptions compile_options(const CompileCommand& c) {
-  driver::CompileOptions o;
-  o.load.optimization_level = c.model_options.optimization_level;
-  for (const auto& text : c.model_options.input_shapes) o.load.import.input_shapes.insert(frontend::parse_input_shape(text));
-  o.load.import.batch_size = c.batch_size;
-  o.quantization = c.quant;
-  o.quant_method = c.quant_method;
-  o.platforms = c.platforms;
-  o.mean = parse_per_input<float>(c.mean, "--mean");
-  o.std = parse_per_input<float>(c.std, "--std");
-  o.reorder = parse_per_input<std::int32_t>(c.reorder, "--reorder");
-  o.inputs = split_names(c.inputs);
-  o.outputs = split_names(c.outputs);
+driver::CompileOptions command_options(const CompileCommand& c) {
+  driver::CompileOptions o = compile_options(c.flags);
   o.custom_string = c.custom_string;
-  if (!c.dataset.empty()) o.dataset = c.dataset;
   o.precompile = c.precompile;
-  o.quant_algorithm = c.quant_algorithm;
-  o.calibration_batch_size = c.calibration_batch_size;
-  o.epochs = c.epochs;
-  o.rgb_to_bgr = c.rgb_to_bgr;
-  o.threads = c.threads;
   return o;
 }
 
@@ -131,8 +71,9 @@ std::string encryption_note(const CompileCommand& c, const std::string& artifact
 void compile(const CompileCommand& c) {
   if (!c.codegen_dir.empty() && c.name.empty()) throw CompileError("--codegen-dir needs --name");
   const encryption::SecretBytes key = encryption_key(c);
-  driver::CompiledModel compiled = driver::compile_model(c.model, compile_options(c));
-  std::string artifact = artifact::write_artifact(compiled.info, compiled.program);
+  driver::CompiledModel compiled = driver::compile_model(c.model, command_options(c));
+  const sim::PlannedProgram* precompiled = compiled.precompiled ? &*compiled.precompiled : nullptr;
+  std::string artifact = artifact::write_artifact(compiled.info, compiled.program, precompiled);
   if (c.encrypt_level != 0) artifact = encryption::encrypt_artifact(artifact, c.encrypt_level, key.span());
 
   if (!c.codegen_dir.empty()) {
@@ -153,7 +94,7 @@ void compile(const CompileCommand& c) {
   for (const auto& line : compiled.log) std::cout << "rknnc: " << line << "\n";
   std::cout << "rknnc: " << c.model << " -> " << c.output << " (" << artifact.size() << " bytes, "
             << compiled.info.quantization << ", " << compiled.program.nodes.size() << " layers"
-            << encryption_note(c, artifact) << ")\n";
+            << (precompiled ? ", pre-compiled for " + precompiled->platform : "") << encryption_note(c, artifact) << ")\n";
 }
 
 }  // namespace
@@ -163,36 +104,15 @@ void add_compile_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("compile", "Compile an ONNX model into an .rknn artifact (and embeddable C++)");
   cmd->add_option("model", c->model, "ONNX model (.onnx)")->required()->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", c->output, "The artifact to write (NAME.rknn)")->required();
-  cmd->add_option("--quant", c->quant,
-                  "Quantization: float16 (default), float32 (debug), asymmetric_u8, dynamic_fixed_point_i8, "
-                  "dynamic_fixed_point_i16; RKNN spellings accepted");
-  cmd->add_option("--quant-method", c->quant_method, "Weight quantization granularity: layer or channel")
-      ->check(CLI::IsMember({"layer", "channel"}));
-  cmd->add_option("--mean", c->mean, "Mean values of one input's channels, e.g. 123.675,116.28,103.53 (once per input)");
-  cmd->add_option("--std", c->std, "Std values of one input's channels, e.g. 58.395,57.12,57.375 (once per input)");
-  cmd->add_option("--reorder", c->reorder, "Channel order of one input, e.g. 2,1,0 for RGB to BGR (once per input)");
-  cmd->add_option("--platform", c->platforms, "Target platform, e.g. rk1808 (repeatable, one compatibility group)");
-  cmd->add_option("--batch-size", c->batch_size, "Inputs take this batch (RKNN rknn_batch_size)")->check(CLI::Range(1, 1024));
-  cmd->add_option("--inputs", c->inputs, "Compile the sub-graph starting at these tensors (comma separated)");
-  cmd->add_option("--outputs", c->outputs, "Compile the sub-graph ending at these tensors (comma separated)");
+  add_compile_flags(*cmd, c->flags);
   cmd->add_option("--custom-string", c->custom_string, "A string stored in the artifact (rknn_query CUSTOM_STRING)");
-  cmd->add_option("--dataset", c->dataset, "RKNN dataset file: one line per sample, one path per input")
-      ->check(CLI::ExistingFile);
   cmd->add_option("--codegen-dir", c->codegen_dir, "Also write NAME.rknn.hpp and NAME.rknn.cpp into this folder");
   cmd->add_option("--name", c->name, "Model name for generated code (a C++ identifier)");
   cmd->add_option("--namespace", c->ns, "Namespace of the generated code (default: the name)");
   cmd->add_option("--depfile", c->depfile, "Write a Make-syntax depfile listing every input file");
-  cmd->add_flag("--precompile", c->precompile, "Pre-compile for the platform (RKNN pre_compile)");
-  cmd->add_option("--quant-algorithm", c->quant_algorithm, "Calibration: normal (min/max), kl_divergence or mmse")
-      ->check(CLI::IsMember({"normal", "kl_divergence", "mmse"}));
-  cmd->add_option("--calibration-batch-size", c->calibration_batch_size,
-                  "Samples per calibration batch (RKNN batch_size, default 100)")
-      ->check(CLI::Range(1, 1000000));
-  cmd->add_option("--epochs", c->epochs, "Calibration batches to use (RKNN epochs; -1: the whole data set)");
-  cmd->add_flag("--quant-img-rgb2bgr", c->rgb_to_bgr, "Swap R and B of calibration images (RKNN quant_img_RGB2BGR)");
-  cmd->add_option("--threads", c->threads, "Threads for calibration (results do not depend on it)")
-      ->check(CLI::Range(1, 256));
-  add_model_options(*cmd, c->model_options);
+  cmd->add_flag("--precompile", c->precompile,
+                "Pre-compile for the one --platform (RKNN pre_compile): fused steps, tiles and a memory plan stored "
+                "in the artifact, loaded without graph work (docs/precompile.md)");
   cmd->add_option("--encrypt-level", c->encrypt_level,
                   "Encrypt the artifact: 1 weights, 2 graph and weights, 3 as 2 with an scrypt-derived key "
                   "(needs --key-file or --key-env)")

@@ -29,6 +29,7 @@ struct RunOptions {
   bool profile = false;
   ModelOptions model_options;
   encryption::KeySpec key;
+  std::string device;  // an artifact on a board
 };
 
 driver::LoadOptions load_options(const ModelOptions& options) {
@@ -105,8 +106,11 @@ void print_profile(const std::vector<sim::NodeTiming>& timings) {
 void run(const RunOptions& options) {
   if (std::filesystem::path(options.model).extension() == ".rknn") {
     run_artifact({options.model, options.inputs, options.output_dir, options.format, options.raw, options.threads,
-                  options.top, options.key});
+                  options.top, options.key, options.device});
     return;
+  }
+  if (!options.device.empty()) {
+    throw CompileError("--device runs .rknn artifacts; compile '" + options.model + "' with `rknnc compile` first");
   }
   driver::LoadedModel model = driver::load_model(options.model, load_options(options.model_options));
   sim::Executor executor(lower::to_program(model.graph), {.threads = options.threads, .reference = options.reference});
@@ -143,6 +147,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--top", options->top, "Print the K largest values of each output row (classification)")
       ->check(CLI::Range(1, 1000));
   cmd->add_flag("--profile", options->profile, "Print the time of each layer on the simulator");
+  cmd->add_option("--device", options->device,
+                  "Run the artifact on this board: tcp://HOST[:PORT] or usb:BUS-PORTS (see `rknnc devices`)");
   add_model_options(*cmd, options->model_options);
   add_key_options(*cmd, options->key);
   cmd->callback([options] { run(*options); });

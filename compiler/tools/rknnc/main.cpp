@@ -14,6 +14,11 @@ int main(int argc, char** argv) {
   rknn::cli::add_inspect_command(app);
   rknn::cli::add_run_command(app);
   rknn::cli::add_bench_command(app);
+  rknn::cli::add_analyze_command(app);
+  rknn::cli::add_platforms_command(app);
+  rknn::cli::add_perf_command(app);
+  rknn::cli::add_memory_command(app);
+  rknn::cli::add_devices_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

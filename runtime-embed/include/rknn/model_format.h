@@ -6,11 +6,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "rknn/sim/planned_program.h"
 #include "rknn/sim/program.h"
 
 namespace rknn::format {
@@ -59,6 +61,7 @@ struct ModelInfo {
   std::vector<IoInfo> outputs;
   std::vector<Preprocessing> preprocess;  // one per input
   std::string custom_string;
+  bool precompiled = false;  // the artifact carries a pre-compiled program (docs/precompile.md)
 };
 
 // A model that failed verification: the message says what is wrong.
@@ -67,11 +70,19 @@ class FormatError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A pre-compiled program in a format version this runtime does not run
+// (docs/precompile.md): RKNN_ERR_INCOMPATILE_PRE_COMPILE_MODEL.
+class IncompatibleProgramError : public FormatError {
+ public:
+  using FormatError::FormatError;
+};
+
 struct LoadedModel {
   ModelInfo info;
   sim::Program program;
   std::size_t weight_bytes = 0;             // size of the data section
   std::shared_ptr<const std::byte> storage;  // owned copy when the input was not 64-byte aligned
+  std::optional<sim::PlannedProgram> precompiled;  // a pre-compiled model's program (docs/precompile.md)
 };
 
 // Verifies the buffer (flatbuffers verifier, then indices, sizes and ranges)

@@ -67,7 +67,35 @@ typedef struct _rknn_init_options {
   uint32_t key_len;
   rknn_key_provider key_provider;  /* or a provider (not both) */
   void* key_provider_data;         /* passed to key_provider as user_data */
+  const char* device;              /* run on this board (below); NULL: RKNN_DEVICE, else the simulator */
+  const char* target_platform;     /* the chip the simulator acts as (below); NULL: RKNN_TARGET_PLATFORM */
 } rknn_init_options;
+
+/*
+ * Target platform (docs/perf-model.md). The simulator acts as the chip named by
+ * rknn_init_options.target_platform or, when it is NULL, by the environment
+ * variable RKNN_TARGET_PLATFORM ("rk1808", "rv1126", ...); when neither is
+ * set, as the model's first target platform. A model built for another
+ * compatibility group (rk1808 rk3399pro | rv1109 rv1126 | rk3566 rk3568 |
+ * rk3588 | rv1103 rv1106) fails rknn_init with RKNN_ERR_TARGET_PLATFORM_UNMATCH;
+ * an unknown name is RKNN_ERR_PARAM_INVALID. The chip's cost model gives
+ * RKNN_QUERY_PERF_RUN (estimated NPU microseconds of a run) and the estimated
+ * column of RKNN_QUERY_PERF_DETAIL.
+ */
+
+/*
+ * Boards (docs/protocol.md). A context runs its model on a board's
+ * rknn_server when rknn_init_options.device names one, or, when it is NULL,
+ * when the environment variable RKNN_DEVICE does: "tcp://HOST[:PORT]" (port
+ * 7621 by default) or "usb:BUS-PORTS" as `rknnc devices` lists them.
+ * "simulator" keeps the model in process whatever RKNN_DEVICE says. Every
+ * call then goes to the board, which gives the bytes the simulator gives;
+ * RKNN_QUERY_SDK_VERSION, PERF_RUN and PERF_DETAIL report the board's agent
+ * and timings; the board knows which chip it is (rknn_server --platform), so
+ * target_platform is not sent. A board that cannot be reached fails rknn_init with
+ * RKNN_ERR_DEVICE_UNAVAILABLE (RKNN_ERR_TIMEOUT when it stops answering);
+ * encrypted models run on the simulator only.
+ */
 
 /* rknn_init with options; options may be NULL (then as rknn_init). */
 int rknn_init_with_options(rknn_context* context, void* model, uint32_t size, uint32_t flag,

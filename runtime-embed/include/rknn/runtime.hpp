@@ -38,6 +38,12 @@ struct Options {
   // that are not encrypted.
   std::span<const std::byte> key{};
   KeyProvider key_provider{};
+  // The board to run on ("tcp://host:port", "usb:1-4.2"; rknn_api_ext.h); empty:
+  // the RKNN_DEVICE environment variable, else the simulator; "simulator": always the simulator.
+  std::string device{};
+  // The chip the simulator acts as ("rv1126"; rknn_api_ext.h); empty: the
+  // RKNN_TARGET_PLATFORM environment variable, else the model's first platform.
+  std::string target_platform{};
 };
 
 // One loaded model. Not copyable; movable. One Session per thread.

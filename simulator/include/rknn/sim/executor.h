@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "rknn/sim/memory_plan.h"
 #include "rknn/sim/program.h"
 
 namespace rknn::sim {
@@ -19,6 +20,11 @@ struct ExecutorOptions {
   // nearest IEEE half (round to nearest even), as the NPU stores float16
   // activations between layers. Constants are rounded by the compiler.
   bool float16 = false;
+  // Activations (inputs, node outputs) share one arena laid out by
+  // plan_memory(): the memory a board would use, instead of one buffer per
+  // tensor. value() then keeps only what is still live at the end of a run
+  // (inputs' copies may be overwritten; program outputs are kept).
+  bool planned_memory = false;
 };
 
 // Wall time of one node in the last run, for perf reports.
@@ -36,6 +42,7 @@ class Executor {
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
+  const Program& program() const { return program_; }
   std::size_t input_count() const { return program_.inputs.size(); }
   std::size_t output_count() const { return program_.outputs.size(); }
   const ProgramTensor& input(std::size_t i) const;
@@ -52,7 +59,13 @@ class Executor {
   // Program inputs are the caller's tensors and are not kept.
   const Tensor& value(std::size_t tensor) const;
 
+  // Bytes the executor allocated for activations: the arena with
+  // planned_memory, else the sum of the per-tensor buffers.
+  std::uint64_t activation_bytes() const;
+
  private:
+  void place_in_arena();
+
   Program program_;
   ExecutorOptions options_;
   std::unique_ptr<ThreadPool> pool_;
@@ -60,6 +73,7 @@ class Executor {
   std::vector<Tensor> values_;  // one slot per program tensor; constants are referenced in place
   std::vector<std::optional<Tensor>> folded_;  // values evaluated while preparing
   std::vector<NodeTiming> timings_;
+  Tensor arena_;  // planned_memory: every activation lives in here
 };
 
 }  // namespace rknn::sim

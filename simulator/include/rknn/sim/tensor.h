@@ -32,6 +32,9 @@ class Tensor {
   // A read-only view of memory owned elsewhere (e.g. model weights in flash);
   // `data` must stay valid as long as the tensor. Copies are owning.
   static Tensor borrow(TensorType type, const std::byte* data);
+  // A writable view of memory owned elsewhere (the executor's planned
+  // activation arena); `data` must stay valid as long as the tensor.
+  static Tensor view(TensorType type, std::byte* data);
   Tensor(const Tensor& other);
   Tensor& operator=(const Tensor& other);
   Tensor(Tensor&&) noexcept = default;

@@ -1,0 +1,76 @@
+#include "model_runner.h"
+
+#include <new>
+
+#include "context.h"
+#include "rknn/sim/memory_plan.h"
+#include "rknn/sim/planned_executor.h"
+
+namespace rknn::runtime {
+namespace {
+
+class GraphRunner final : public ModelRunner {
+ public:
+  GraphRunner(sim::Program program, const sim::ExecutorOptions& options)
+      : executor_(std::move(program), options), plan_(sim::plan_memory(executor_.program())) {}
+  const sim::Program& program() const override { return executor_.program(); }
+  std::size_t input_count() const override { return executor_.input_count(); }
+  const sim::ProgramTensor& input(std::size_t i) const override { return executor_.input(i); }
+  std::vector<sim::Tensor> run(std::span<const sim::Tensor> inputs) override { return executor_.run(inputs); }
+  const std::vector<sim::NodeTiming>& last_timings() const override { return executor_.last_timings(); }
+  std::uint64_t weight_bytes() const override { return plan_.weight_bytes; }
+  std::uint64_t internal_bytes() const override { return plan_.arena_bytes; }
+
+ private:
+  sim::Executor executor_;
+  sim::MemoryPlan plan_;
+};
+
+// The weights as the memory planner lays them out: each constant on a 64-byte boundary.
+std::uint64_t aligned_weight_bytes(const sim::Program& program) {
+  std::uint64_t end = 0;
+  for (const sim::ProgramTensor& t : program.tensors) {
+    if (!t.constant) continue;
+    end = (end + sim::kPlanAlignment - 1) / sim::kPlanAlignment * sim::kPlanAlignment + t.type.byte_size();
+  }
+  return end;
+}
+
+class PlannedRunner final : public ModelRunner {
+ public:
+  PlannedRunner(sim::Program program, sim::PlannedProgram plan, const sim::ExecutorOptions& options)
+      : executor_(std::move(program), std::move(plan), options), weights_(aligned_weight_bytes(executor_.program())) {}
+  const sim::Program& program() const override { return executor_.program(); }
+  std::size_t input_count() const override { return executor_.input_count(); }
+  const sim::ProgramTensor& input(std::size_t i) const override { return executor_.input(i); }
+  std::vector<sim::Tensor> run(std::span<const sim::Tensor> inputs) override { return executor_.run(inputs); }
+  const std::vector<sim::NodeTiming>& last_timings() const override { return executor_.last_timings(); }
+  std::uint64_t weight_bytes() const override { return weights_; }
+  std::uint64_t internal_bytes() const override { return executor_.arena_bytes(); }
+
+ private:
+  sim::PlannedExecutor executor_;
+  std::uint64_t weights_;
+};
+
+}  // namespace
+
+std::unique_ptr<ModelRunner> make_runner(format::LoadedModel& loaded, int threads, bool float16) {
+  sim::ExecutorOptions options;
+  options.threads = threads;
+  options.float16 = float16;
+  try {
+    if (loaded.precompiled) {
+      return std::make_unique<PlannedRunner>(std::move(loaded.program), std::move(*loaded.precompiled), options);
+    }
+    options.planned_memory = true;  // activations in one planned arena, as on the board
+    return std::make_unique<GraphRunner>(std::move(loaded.program), options);
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    // A verified artifact whose program (or plan) the simulator cannot prepare.
+    throw ApiError(RKNN_ERR_MODEL_INVALID, std::string("invalid model: ") + e.what());
+  }
+}
+
+}  // namespace rknn::runtime
