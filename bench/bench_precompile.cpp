@@ -10,6 +10,7 @@
 // graph at load time (as RKNN's driver does for a model that is not
 // pre-compiled) would add to the plain load.
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 
 #include <cstring>
 #include <filesystem>
@@ -68,11 +69,21 @@ const sim::Tensor& artifact(const Model& m, bool precompile) {
   return cache.emplace(key, std::move(aligned)).first->second;
 }
 
+// Each load gets fresh memory, as an application's first load does: the
+// freed memory of the previous iteration goes back to the system first.
+// Without that, how much of it glibc keeps for reuse depends on the sizes
+// the process freed before (its mmap threshold adapts), and the page faults of
+// megabytes of packed weights come and go with the order of the benchmarks.
 void BM_Load(benchmark::State& state, const Model* m, bool precompile) {
   const sim::Tensor& bytes = artifact(*m, precompile);
   for (auto _ : state) {
-    Session session({bytes.raw(), bytes.byte_size()});
-    benchmark::DoNotOptimize(session.context());
+    {
+      Session session({bytes.raw(), bytes.byte_size()});
+      benchmark::DoNotOptimize(session.context());
+      state.PauseTiming();
+    }
+    malloc_trim(0);
+    state.ResumeTiming();
   }
   state.counters["bytes"] = static_cast<double>(bytes.byte_size());
 }

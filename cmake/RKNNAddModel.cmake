@@ -5,7 +5,7 @@
 #                [MEAN_VALUES <v,v,v>...] [STD_VALUES <v,v,v>...] [REORDER_CHANNEL <c,c,c>...]
 #                [INPUTS <tensor>...] [OUTPUTS <tensor>...] [INPUT_SHAPES <name=d0,d1,...>...]
 #                [BATCH_SIZE <n>] [PRECOMPILE ON|OFF] [PLATFORM <chip>...]
-#                [OPTIMIZATION_LEVEL 0-3] [CUSTOM_STRING <text>]
+#                [OPTIMIZATION_LEVEL 0-3] [CUSTOM_STRING <text>] [SYNC_LAYERS <layer>...]
 #                [REPORT ON|OFF] [REPORT_INPUTS <file>...]
 #                [ENCRYPT LEVEL 1|2|3 KEY_FILE <file> | KEY_ENV <variable>])
 #
@@ -46,6 +46,9 @@
 #   PLATFORM         target chips, one compatibility group; default rk1808.
 #   OPTIMIZATION_LEVEL  0..3 (default 3).
 #   CUSTOM_STRING    stored in the artifact (rknn_query CUSTOM_STRING).
+#   SYNC_LAYERS      layers after which a run may yield to other models' runs on a
+#                    board (`--sync-layers`, RKNN export_rknn_sync_model;
+#                    docs/protocol.md, "Segmented models").
 #   ENCRYPT          encrypt the embedded artifact (docs/encryption.md): LEVEL 1
 #                    weights, 2 graph and weights, 3 as 2 with an scrypt-derived
 #                    key. The key comes from KEY_FILE (a path: 32 raw bytes or 64
@@ -198,6 +201,10 @@ function(_rknn_compile_args target out)
   if(DEFINED ARG_CUSTOM_STRING)
     list(APPEND args --custom-string "${ARG_CUSTOM_STRING}")
   endif()
+  if(ARG_SYNC_LAYERS)
+    list(JOIN ARG_SYNC_LAYERS "," sync_layers)
+    list(APPEND args --sync-layers "${sync_layers}")
+  endif()
   if(DEFINED ARG_PRECOMPILE AND NOT ARG_PRECOMPILE MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|1|0)$")
     _rknn_model_error(${target} "PRECOMPILE '${ARG_PRECOMPILE}' must be ON or OFF")
   endif()
@@ -214,7 +221,8 @@ endfunction()
 function(rknn_add_model target)
   set(one_value NAME NAMESPACE MODEL DATASET QUANT QUANT_METHOD QUANT_ALGORITHM BATCH_SIZE PRECOMPILE OPTIMIZATION_LEVEL
       CUSTOM_STRING REPORT)
-  set(multi_value MEAN_VALUES STD_VALUES REORDER_CHANNEL INPUTS OUTPUTS INPUT_SHAPES PLATFORM ENCRYPT REPORT_INPUTS)
+  set(multi_value MEAN_VALUES STD_VALUES REORDER_CHANNEL INPUTS OUTPUTS INPUT_SHAPES PLATFORM ENCRYPT REPORT_INPUTS
+      SYNC_LAYERS)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "" "${one_value}" "${multi_value}")
   if(NOT TARGET ${target})
     _rknn_model_error(${target} "'${target}' is not a target; call add_executable/add_library first")

@@ -47,7 +47,8 @@ class Writer {
         b_, info.format_version, b_.CreateString(info.compiler_version), b_.CreateVector(platforms),
         b_.CreateString(info.quantization), info.optimization_level, b_.CreateVector(inputs), b_.CreateVector(outputs),
         b_.CreateVector(preprocess), graph, precompiled ? b_.CreateVector(programs) : 0, 0,
-        info.custom_string.empty() ? 0 : b_.CreateString(info.custom_string));
+        info.custom_string.empty() ? 0 : b_.CreateString(info.custom_string),
+        info.sync_after.empty() ? 0 : b_.CreateVector(info.sync_after));
     fb::FinishSizePrefixedModelBuffer(b_, model);
 
     std::string out(reinterpret_cast<const char*>(b_.GetBufferPointer()), b_.GetSize());

@@ -85,6 +85,7 @@ Image npy_as_image(const fs::path& file, const format::IoInfo& input, const std:
   sim::Shape expected = d.size() == 4 ? sim::Shape{d[0], d[2], d[3], d[1]} : sim::Shape(d.begin(), d.end());
   sim::Shape shape = t.shape();
   if (d.size() == 4 && shape.size() == 3) shape.insert(shape.begin(), 1);
+  if (d.size() == 4 && shape[0] == 1) shape[0] = d[0];  // one frame, repeated over the batch by to_input
   if (shape != expected) {
     throw CompileError(where + "'" + file.string() + "' has shape " + sim::shape_to_string(t.shape()) + "; input '" +
                        input.name + "' needs " + sim::shape_to_string(expected) + (d.size() == 4 ? " (NHWC)" : ""));
@@ -93,7 +94,10 @@ Image npy_as_image(const fs::path& file, const format::IoInfo& input, const std:
   return {d[2], d[3], d[1], values};
 }
 
-// HWC image -> NCHW tensor with reorder, then (x - mean) / std.
+// HWC frames -> NCHW tensor with reorder, then (x - mean) / std. A single
+// frame fills every slot of a batched input (rknn_batch_size N): the model
+// then sees each sample N times, which leaves min/max, histogram shapes and
+// so every calibration algorithm's choice exactly as for batch 1.
 sim::Tensor to_input(const Image& img, const format::IoInfo& input, const format::Preprocessing& p, bool rgb_to_bgr) {
   sim::Tensor t(sim::DType::kFloat32, input.dims);
   auto out = t.values<float>();
@@ -101,14 +105,17 @@ sim::Tensor to_input(const Image& img, const format::IoInfo& input, const format
     std::copy(img.pixels.begin(), img.pixels.end(), out.begin());
     return t;
   }
-  const std::int64_t channels = input.dims[1], plane = input.dims[2] * input.dims[3];
-  for (std::int64_t c = 0; c < channels; ++c) {
-    std::int64_t src = p.reorder.empty() ? c : p.reorder[static_cast<std::size_t>(c)];
-    if (rgb_to_bgr && channels == 3) src = 2 - src;
-    const float mean = p.mean.empty() ? 0.0f : p.mean[static_cast<std::size_t>(c)];
-    const float std = p.std.empty() ? 1.0f : p.std[static_cast<std::size_t>(c)];
-    for (std::int64_t i = 0; i < plane; ++i) {
-      out[static_cast<std::size_t>(c * plane + i)] = (img.pixels[static_cast<std::size_t>(i * channels + src)] - mean) / std;
+  const std::int64_t batch = input.dims[0], channels = input.dims[1], plane = input.dims[2] * input.dims[3];
+  const auto frames = static_cast<std::int64_t>(img.pixels.size()) / (plane * channels);
+  for (std::int64_t n = 0; n < batch; ++n) {
+    const float* frame = img.pixels.data() + (frames == 1 ? 0 : n) * plane * channels;
+    for (std::int64_t c = 0; c < channels; ++c) {
+      std::int64_t src = p.reorder.empty() ? c : p.reorder[static_cast<std::size_t>(c)];
+      if (rgb_to_bgr && channels == 3) src = 2 - src;
+      const float mean = p.mean.empty() ? 0.0f : p.mean[static_cast<std::size_t>(c)];
+      const float std = p.std.empty() ? 1.0f : p.std[static_cast<std::size_t>(c)];
+      float* dst = out.data() + (n * channels + c) * plane;
+      for (std::int64_t i = 0; i < plane; ++i) dst[i] = (frame[i * channels + src] - mean) / std;
     }
   }
   return t;
@@ -133,9 +140,9 @@ std::vector<sim::Tensor> load_sample(const Sample& sample, const fs::path& datas
     const format::IoInfo& input = inputs[i];
     Image img;
     if (is_image(file)) {
-      if (input.dims.size() != 4 || input.dims[0] != 1) {
+      if (input.dims.size() != 4) {
         throw CompileError(where + "'" + file.string() + "' is an image, but input '" + input.name +
-                           "' is not a single NCHW image " + sim::shape_to_string(input.dims));
+                           "' is not an NCHW image input " + sim::shape_to_string(input.dims));
       }
       img = decode_image(file, input.dims[1], where);
       if (img.height != input.dims[2] || img.width != input.dims[3]) {

@@ -27,6 +27,8 @@ struct CompileOptions {
   std::string custom_string;
   std::optional<std::filesystem::path> dataset;
   bool precompile = false;
+  // Layers (program node names) after which a run may yield: --sync-layers.
+  std::vector<std::string> sync_layers;
   // Calibration (integer quantization types), as the RKNN config names them.
   std::string quant_algorithm = "normal";  // normal | kl_divergence | mmse
   int calibration_batch_size = 100;        // RKNN batch_size

@@ -40,10 +40,13 @@ HelloReply describe_agent(const AgentOptions& options) {
   return hello;
 }
 
-Agent::Agent(AgentOptions options) : options_(std::move(options)), listener_(options_.bind, options_.port) {
+Agent::Agent(AgentOptions options)
+    : options_(std::move(options)), listener_(options_.bind, options_.port), trace_(options_.trace_file),
+      queue_(static_cast<std::size_t>(options_.hold_queue)) {
   if (::pipe2(wake_pipe_, O_CLOEXEC) != 0) throw DeviceError(RKNN_ERR_FAIL, "pipe2 failed");
   services_.options = &options_;
   services_.queue = &queue_;
+  services_.trace = &trace_;
   services_.hello = describe_agent(options_);
   services_.log = [this](const std::string& line) { log(line); };
 }

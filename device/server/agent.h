@@ -46,6 +46,7 @@ class Agent {
   AgentOptions options_;
   TcpListener listener_;
   int wake_pipe_[2] = {-1, -1};
+  Trace trace_;  // before the queue: its last jobs may still write to it
   RunQueue queue_;
   AgentServices services_;
   std::mutex clients_mutex_;

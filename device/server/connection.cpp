@@ -66,6 +66,8 @@ std::vector<std::byte> string_body(const std::string& text) {
 struct Connection::Model {
   AlignedBytes bytes;  // must outlive the context: constants are used in place
   rknn_context context = 0;
+  std::uint32_t trace_id = 0;  // agent-wide number in the trace
+  std::uint32_t runs = 0;      // RUN requests so far
   ~Model() {
     if (context) rknn_destroy(context);
   }
@@ -228,6 +230,9 @@ std::vector<std::byte> Connection::load_end(const Frame& frame) {
                                upload->begin.flag, &init),
         "rknn_init");
   const std::uint32_t handle = next_handle_++;
+  model->trace_id = agent_.trace->next_model_id();
+  agent_.trace->line("loaded model=" + std::to_string(model->trace_id) + " handle=" + std::to_string(handle) +
+                     " peer=" + stream_.peer());
   models_.emplace(handle, std::move(model));
   if (agent_.options->verbose) agent_.log(stream_.peer() + ": loaded model " + std::to_string(handle));
   return body(ModelHandle{handle});
@@ -318,15 +323,27 @@ std::vector<std::byte> Connection::set_inputs(const Frame& frame) {
 
 std::vector<std::byte> Connection::run(const Frame& frame) {
   const auto request = decode<ModelHandle>(frame.payload, "RUN request");
-  const rknn_context context = model(request.handle).context;
+  Model& m = model(request.handle);
+  const std::string run_name = "model=" + std::to_string(m.trace_id) + " run=" + std::to_string(++m.runs);
   rknn_run_extend extend{};
   int code = RKNN_SUCC;
   std::string message;
-  // The error message is per thread: read it on the queue's thread.
-  agent_.queue->run([&] {
-    code = rknn_run(context, &extend);
-    if (code != RKNN_SUCC) message = without_prefix(rknn_last_error_message(), "rknn_run");
-  });
+  std::uint32_t segment = 0;
+  std::uint32_t count = 1;
+  // One segment per step: a segmented model's run yields to the runs queued
+  // meanwhile between its segments (run_queue.h). The error message is per
+  // thread: read it on the queue's thread.
+  const std::function<bool()> step = [&] {
+    code = rknn_run_segment(m.context, segment, &count, &extend);
+    if (code != RKNN_SUCC) {
+      message = without_prefix(rknn_last_error_message(), "rknn_run_segment");
+      return false;
+    }
+    ++segment;
+    agent_.trace->line(run_name + " segment=" + std::to_string(segment) + "/" + std::to_string(count));
+    return segment < count;
+  };
+  agent_.queue->run(step, [&] { agent_.trace->line("queued " + run_name); });
   if (code != RKNN_SUCC) fail(code, message);
   return body(RunReply{extend.frame_id});
 }

@@ -15,6 +15,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages.h"
 #include "server/run_queue.h"
+#include "server/trace.h"
 #include "transport/stream.h"
 
 namespace rknn::device {
@@ -31,12 +32,15 @@ struct AgentOptions {
   int threads = 1;  // simulator threads per model when the client asks for the default
   std::string platform;  // the chip this board is (rknn_init_options.target_platform); "": the runtime's default
   bool verbose = false;
+  std::string trace_file;  // --trace: one line per queued run and executed segment (server/trace.h)
+  int hold_queue = 0;      // --hold-queue: tests; the queue starts once this many runs wait (run_queue.h)
 };
 
 // What every connection shares: options, the run queue, the HELLO answer, the log.
 struct AgentServices {
   const AgentOptions* options = nullptr;
   RunQueue* queue = nullptr;
+  Trace* trace = nullptr;
   HelloReply hello;
   std::function<void(const std::string&)> log;
 };

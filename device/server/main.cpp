@@ -49,6 +49,9 @@ Serves rknn-build's device protocol (docs/protocol.md) on TCP.
   --platform CHIP        the chip this board is (rk1808, rv1126, ...): models built for
                          another group are refused, PERF_RUN estimates this chip
                          (default: RKNN_TARGET_PLATFORM, else each model's first platform)
+  --trace FILE           write one line per queued run and per executed segment to FILE
+                         (docs/protocol.md, "Segmented models")
+  --hold-queue N         run nothing until N runs are queued, once (tests: a fixed order)
   --watch-pid PID        exit when process PID ends (test fixtures)
   --verbose              log every connection and model
   --version              print the version and exit
@@ -91,6 +94,8 @@ Settings parse(int argc, char** argv) {
       {"--max-models", [&](auto f, auto v) { a.max_models_per_connection = static_cast<int>(number(f, v, 1, 1024)); }},
       {"--threads", [&](auto f, auto v) { a.threads = static_cast<int>(number(f, v, 1, 256)); }},
       {"--platform", [&](auto, auto v) { a.platform = v; }},
+      {"--trace", [&](auto, auto v) { a.trace_file = v; }},
+      {"--hold-queue", [&](auto f, auto v) { a.hold_queue = static_cast<int>(number(f, v, 0, 1024)); }},
       {"--watch-pid", [&](auto f, auto v) { s.watch_pid = number(f, v, 1, 1LL << 31); }},
   };
   for (int i = 1; i < argc; ++i) {

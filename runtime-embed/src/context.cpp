@@ -184,7 +184,7 @@ Context::Context(std::span<const std::byte> model, std::uint32_t flag, int threa
     return;
   }
   format::LoadedModel loaded = load(model, key);
-  info_ = std::move(loaded.info);
+  info_ = loaded.info;  // a copy: make_runner reads the sync points from `loaded`
   storage_ = std::move(loaded.storage);
   internal_bytes(loaded.program);  // refuses activations beyond what MEM_SIZE can report
   check_model(info_, loaded.program);
@@ -325,13 +325,41 @@ void Context::set_inputs(std::span<const rknn_input> inputs) {
 
 void Context::run(rknn_run_extend* extend) {
   if (device_) return device_->run(extend);
-  for (std::size_t i = 0; i < inputs_.size(); ++i) {
-    if (!input_set_[i]) {
-      fail(RKNN_ERR_INPUT_INVALID, io_name("input", i, info_.inputs[i]) + " was not set: call rknn_inputs_set first");
+  next_segment_ = 0;  // a whole run replaces one left unfinished
+  const std::size_t count = executor_->segment_count();
+  for (std::size_t k = 0; k < count; ++k) {
+    run_segment(static_cast<std::uint32_t>(k), nullptr, k + 1 == count ? extend : nullptr);
+  }
+}
+
+void Context::run_segment(std::uint32_t segment, std::uint32_t* count, rknn_run_extend* extend) {
+  if (device_) {  // the board's agent segments the runs it schedules
+    if (count) *count = 1;
+    if (segment != 0) fail(RKNN_ERR_PARAM_INVALID, "segment " + std::to_string(segment) + " of 1");
+    return device_->run(extend);
+  }
+  const std::size_t total = executor_->segment_count();
+  if (count) *count = static_cast<std::uint32_t>(total);
+  if (segment != 0 && segment != next_segment_) {
+    fail(RKNN_ERR_PARAM_INVALID, "segment " + std::to_string(segment) + " of " + std::to_string(total) +
+                                     ": the next one to run is " + std::to_string(next_segment_));
+  }
+  if (segment == 0) {
+    for (std::size_t i = 0; i < inputs_.size(); ++i) {
+      if (!input_set_[i]) {
+        fail(RKNN_ERR_INPUT_INVALID, io_name("input", i, info_.inputs[i]) + " was not set: call rknn_inputs_set first");
+      }
     }
   }
+  next_segment_ = 0;  // until this segment has run
   try {
-    outputs_ = executor_->run(inputs_);
+    if (segment == 0) executor_->start(inputs_);
+    executor_->run_segment(segment);
+    if (segment + 1 < total) {
+      next_segment_ = segment + 1;
+      return;
+    }
+    outputs_ = executor_->results();
   } catch (const sim::Error& e) {
     fail(RKNN_ERR_FAIL, e.what());
   }

@@ -50,6 +50,8 @@ class Context {
   void query(const rknn_query_cmd& cmd, void* info, std::uint32_t size);
   void set_inputs(std::span<const rknn_input> inputs);
   void run(rknn_run_extend* extend);
+  // rknn_run_segment (rknn_api_ext.h): one segment of a run.
+  void run_segment(std::uint32_t segment, std::uint32_t* count, rknn_run_extend* extend);
   void get_outputs(std::span<rknn_output> outputs, rknn_output_extend* extend);
   void release_outputs(std::span<rknn_output> outputs);
 
@@ -73,6 +75,7 @@ class Context {
   std::vector<bool> input_set_;
   std::vector<sim::Tensor> outputs_;  // results of the last run
   std::uint64_t frame_ = 0;           // runs so far
+  std::size_t next_segment_ = 0;      // of the run in progress; 0: none
   std::int64_t run_microseconds_ = 0;
   std::string perf_text_;
   // Buffers handed out by rknn_outputs_get without is_prealloc, until released.

@@ -41,6 +41,7 @@ class Reader {
     result.program = read_program();
     result.weight_bytes = bytes_.size() - std::min(bytes_.size(), data_start_);
     check_io(result.info, result.program);
+    result.info.sync_after = read_sync_points(result.program.nodes.size());
     result.precompiled = read_precompiled(*model_, result.info);  // precompiled_program.cpp
     result.info.precompiled = result.precompiled.has_value();
     return result;
@@ -217,6 +218,20 @@ class Reader {
     p.inputs = indices(g->inputs(), n, false, "graph inputs");
     p.outputs = indices(g->outputs(), n, false, "graph outputs");
     return p;
+  }
+
+  // Ascending node indices, each before the last node: a sync point splits the
+  // run into segments that each run at least one node.
+  std::vector<std::int32_t> read_sync_points(std::size_t nodes) const {
+    std::vector<std::int32_t> points = vec<std::int32_t>(model_->sync_after());
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const std::int32_t p = points[i];
+      if (p < 0 || static_cast<std::size_t>(p) + 1 >= nodes || (i > 0 && p <= points[i - 1])) {
+        fail("sync point " + std::to_string(p) + ": expected ascending node indices below " +
+             std::to_string(nodes > 0 ? nodes - 1 : 0));
+      }
+    }
+    return points;
   }
 
   static void check_io(const ModelInfo& info, const sim::Program& p) {

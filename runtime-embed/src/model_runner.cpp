@@ -18,6 +18,10 @@ class GraphRunner final : public ModelRunner {
   const sim::ProgramTensor& input(std::size_t i) const override { return executor_.input(i); }
   std::vector<sim::Tensor> run(std::span<const sim::Tensor> inputs) override { return executor_.run(inputs); }
   const std::vector<sim::NodeTiming>& last_timings() const override { return executor_.last_timings(); }
+  std::size_t segment_count() const override { return executor_.segment_count(); }
+  void start(std::span<const sim::Tensor> inputs) override { executor_.start(inputs); }
+  void run_segment(std::size_t k) override { executor_.run_segment(k); }
+  std::vector<sim::Tensor> results() override { return executor_.results(); }
   std::uint64_t weight_bytes() const override { return plan_.weight_bytes; }
   std::uint64_t internal_bytes() const override { return plan_.arena_bytes; }
 
@@ -45,12 +49,19 @@ class PlannedRunner final : public ModelRunner {
   const sim::ProgramTensor& input(std::size_t i) const override { return executor_.input(i); }
   std::vector<sim::Tensor> run(std::span<const sim::Tensor> inputs) override { return executor_.run(inputs); }
   const std::vector<sim::NodeTiming>& last_timings() const override { return executor_.last_timings(); }
+  // One segment: the planned executor runs its steps in one piece.
+  std::size_t segment_count() const override { return 1; }
+  void start(std::span<const sim::Tensor> inputs) override { inputs_ = inputs; }
+  void run_segment(std::size_t) override { results_ = executor_.run(inputs_); }
+  std::vector<sim::Tensor> results() override { return std::move(results_); }
   std::uint64_t weight_bytes() const override { return weights_; }
   std::uint64_t internal_bytes() const override { return executor_.arena_bytes(); }
 
  private:
   sim::PlannedExecutor executor_;
   std::uint64_t weights_;
+  std::span<const sim::Tensor> inputs_;  // of the run in progress
+  std::vector<sim::Tensor> results_;
 };
 
 }  // namespace
@@ -64,6 +75,7 @@ std::unique_ptr<ModelRunner> make_runner(format::LoadedModel& loaded, int thread
       return std::make_unique<PlannedRunner>(std::move(loaded.program), std::move(*loaded.precompiled), options);
     }
     options.planned_memory = true;  // activations in one planned arena, as on the board
+    options.sync_after.assign(loaded.info.sync_after.begin(), loaded.info.sync_after.end());
     return std::make_unique<GraphRunner>(std::move(loaded.program), options);
   } catch (const std::bad_alloc&) {
     throw;

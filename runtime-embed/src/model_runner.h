@@ -23,6 +23,12 @@ class ModelRunner {
   virtual const sim::ProgramTensor& input(std::size_t i) const = 0;
   virtual std::vector<sim::Tensor> run(std::span<const sim::Tensor> inputs) = 0;
   virtual const std::vector<sim::NodeTiming>& last_timings() const = 0;  // one per program node
+  // The same run in segments split at the model's sync points, as
+  // sim::Executor::start/run_segment/results; a pre-compiled model runs in one.
+  virtual std::size_t segment_count() const = 0;
+  virtual void start(std::span<const sim::Tensor> inputs) = 0;
+  virtual void run_segment(std::size_t k) = 0;
+  virtual std::vector<sim::Tensor> results() = 0;
   // RKNN_QUERY_MEM_SIZE: the weights, and the activation memory (a pre-compiled
   // model's arena includes its scratch region).
   virtual std::uint64_t weight_bytes() const = 0;

@@ -205,6 +205,10 @@ int rknn_run(rknn_context context, rknn_run_extend* extend) {
   return guarded("rknn_run", [&] { registry().find(context)->run(extend); });
 }
 
+int rknn_run_segment(rknn_context context, uint32_t segment, uint32_t* segment_count, rknn_run_extend* extend) {
+  return guarded("rknn_run_segment", [&] { registry().find(context)->run_segment(segment, segment_count, extend); });
+}
+
 int rknn_outputs_get(rknn_context context, uint32_t n_outputs, rknn_output outputs[], rknn_output_extend* extend) {
   return guarded("rknn_outputs_get", [&] {
     auto ctx = registry().find(context);

@@ -114,6 +114,22 @@ Executor::Executor(Program program, ExecutorOptions options)
   }
   if (options_.planned_memory) place_in_arena();
   timings_.resize(program_.nodes.size());
+  set_segments();
+}
+
+void Executor::set_segments() {
+  const std::size_t nodes = program_.nodes.size();
+  std::size_t previous = 0;
+  for (std::size_t after : options_.sync_after) {
+    if (after + 1 >= nodes || (!segment_ends_.empty() && after + 1 <= previous)) {
+      throw Error("sync point after node " + std::to_string(after) + ": expected ascending node indices below " +
+                  std::to_string(nodes > 0 ? nodes - 1 : 0));
+    }
+    previous = after + 1;
+    segment_ends_.push_back(previous);
+  }
+  segment_ends_.push_back(nodes);
+  next_segment_ = segment_ends_.size();
 }
 
 void Executor::place_in_arena() {
@@ -151,6 +167,12 @@ const ProgramTensor& Executor::output(std::size_t i) const {
 }
 
 std::vector<Tensor> Executor::run(std::span<const Tensor> inputs) {
+  start(inputs);
+  for (std::size_t k = 0; k < segment_count(); ++k) run_segment(k);
+  return results();
+}
+
+void Executor::start(std::span<const Tensor> inputs) {
   if (inputs.size() != program_.inputs.size()) {
     throw Error("program expects " + std::to_string(program_.inputs.size()) + " inputs, got " +
                 std::to_string(inputs.size()));
@@ -173,13 +195,23 @@ std::vector<Tensor> Executor::run(std::span<const Tensor> inputs) {
     }
     slot[index] = &inputs[i];
   }
+  slots_ = std::move(slot);
+  next_segment_ = 0;
+}
+
+void Executor::run_segment(std::size_t k) {
+  if (k != next_segment_ || k >= segment_count()) {
+    throw Error("segment " + std::to_string(k) + " of " + std::to_string(segment_count()) +
+                (next_segment_ < segment_count() ? ": the next one to run is " + std::to_string(next_segment_)
+                                                 : ": no run started"));
+  }
   std::vector<const Tensor*> in;
   std::vector<Tensor*> out;
-  for (std::size_t n = 0; n < program_.nodes.size(); ++n) {
+  for (std::size_t n = k == 0 ? 0 : segment_ends_[k - 1]; n < segment_ends_[k]; ++n) {
     const ProgramNode& pn = program_.nodes[n];
     in.clear();
     out.clear();
-    for (int index : pn.inputs) in.push_back(index >= 0 ? slot[static_cast<std::size_t>(index)] : nullptr);
+    for (int index : pn.inputs) in.push_back(index >= 0 ? slots_[static_cast<std::size_t>(index)] : nullptr);
     for (int index : pn.outputs) out.push_back(index >= 0 ? &values_[static_cast<std::size_t>(index)] : nullptr);
     const auto start = std::chrono::steady_clock::now();
     kernels_[n]->run(in, out, *pool_);
@@ -192,8 +224,15 @@ std::vector<Tensor> Executor::run(std::span<const Tensor> inputs) {
     timings_[n] = {pn.node.name, pn.node.op,
                    std::chrono::duration<double, std::micro>(stop - start).count()};
   }
+  ++next_segment_;
+}
+
+std::vector<Tensor> Executor::results() const {
+  if (next_segment_ != segment_count() || slots_.size() != program_.tensors.size()) {
+    throw Error("results before the last segment has run");
+  }
   std::vector<Tensor> results;
-  for (int index : program_.outputs) results.push_back(*slot[static_cast<std::size_t>(index)]);
+  for (int index : program_.outputs) results.push_back(*slots_[static_cast<std::size_t>(index)]);
   return results;
 }
 

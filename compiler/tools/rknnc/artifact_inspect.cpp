@@ -158,7 +158,11 @@ void print_json(const format::LoadedModel& m, const encryption::Envelope* envelo
     first = false;
   }
   out << "},\"custom_string\":" << json_string(i.custom_string) << ",\"encryption\":" << encryption_json(envelope)
-      << ",\"precompiled\":" << precompiled_json(m) << "}\n";
+      << ",\"precompiled\":" << precompiled_json(m) << ",\"sync_after\":[";
+  for (std::size_t k = 0; k < i.sync_after.size(); ++k) {
+    out << (k ? "," : "") << json_string(m.program.nodes.at(static_cast<std::size_t>(i.sync_after[k])).node.name);
+  }
+  out << "]}\n";
   std::cout << out.str();
 }
 
@@ -203,6 +207,13 @@ void print_text(const std::string& path, const format::LoadedModel& m, const enc
   std::cout << "ops:\n";
   for (const auto& [op, count] : op_histogram(m.program)) std::cout << "  " << op << " " << count << "\n";
   if (!i.custom_string.empty()) std::cout << "custom string: " << i.custom_string << "\n";
+  if (!i.sync_after.empty()) {  // docs/protocol.md, "Segmented models"
+    std::cout << "sync points (" << i.sync_after.size() + 1 << " segments): after";
+    for (std::int32_t node : i.sync_after) {
+      std::cout << " " << m.program.nodes.at(static_cast<std::size_t>(node)).node.name << " (layer " << node << ")";
+    }
+    std::cout << "\n";
+  }
   if (envelope) std::cout << encryption_text(*envelope);
   print_precompiled(m);
 }

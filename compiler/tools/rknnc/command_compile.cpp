@@ -24,6 +24,7 @@ struct CompileCommand {
   std::string custom_string;
   std::string codegen_dir, name, ns, depfile;
   bool precompile = false;
+  std::vector<std::string> sync_layers;
   int encrypt_level = 0;  // 0: not encrypted
   encryption::KeySpec key;
 };
@@ -32,6 +33,7 @@ driver::CompileOptions command_options(const CompileCommand& c) {
   driver::CompileOptions o = compile_options(c.flags);
   o.custom_string = c.custom_string;
   o.precompile = c.precompile;
+  o.sync_layers = c.sync_layers;
   return o;
 }
 
@@ -113,6 +115,10 @@ void add_compile_command(CLI::App& app) {
   cmd->add_flag("--precompile", c->precompile,
                 "Pre-compile for the one --platform (RKNN pre_compile): fused steps, tiles and a memory plan stored "
                 "in the artifact, loaded without graph work (docs/precompile.md)");
+  cmd->add_option("--sync-layers", c->sync_layers,
+                  "Layers after which a run may yield to other models' runs on a board, comma separated "
+                  "(RKNN export_rknn_sync_model; docs/protocol.md)")
+      ->delimiter(',');
   cmd->add_option("--encrypt-level", c->encrypt_level,
                   "Encrypt the artifact: 1 weights, 2 graph and weights, 3 as 2 with an scrypt-derived key "
                   "(needs --key-file or --key-env)")

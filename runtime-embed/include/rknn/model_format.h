@@ -62,6 +62,9 @@ struct ModelInfo {
   std::vector<Preprocessing> preprocess;  // one per input
   std::string custom_string;
   bool precompiled = false;  // the artifact carries a pre-compiled program (docs/precompile.md)
+  // Sync points: program node indices after which a run may yield, ascending,
+  // each before the last node (docs/protocol.md, "Segmented models").
+  std::vector<std::int32_t> sync_after;
 };
 
 // A model that failed verification: the message says what is wrong.

@@ -101,6 +101,19 @@ typedef struct _rknn_init_options {
 int rknn_init_with_options(rknn_context* context, void* model, uint32_t size, uint32_t flag,
                            const rknn_init_options* options);
 
+/*
+ * Segmented models (`rknnc compile --sync-layers`, docs/protocol.md): rknn_run
+ * in steps, so that a scheduler such as rknn_server can run other work between
+ * them. Segment 0 starts a run with the inputs set (checked as rknn_run does);
+ * each following call runs the next segment; the call that runs the last one
+ * (segment_count - 1) ends the run as rknn_run does (extend->frame_id, outputs
+ * ready). The outputs are the bytes rknn_run gives. *segment_count (may be
+ * NULL) receives the number of segments: 1 for a model without sync points, a
+ * pre-compiled model or a device context. A segment out of order is
+ * RKNN_ERR_PARAM_INVALID; segment 0 or rknn_run abandons an unfinished run.
+ */
+int rknn_run_segment(rknn_context context, uint32_t segment, uint32_t* segment_count, rknn_run_extend* extend);
+
 #ifdef __cplusplus
 }
 #endif

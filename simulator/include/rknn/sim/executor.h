@@ -25,6 +25,9 @@ struct ExecutorOptions {
   // tensor. value() then keeps only what is still live at the end of a run
   // (inputs' copies may be overwritten; program outputs are kept).
   bool planned_memory = false;
+  // Sync points: indices of nodes after which a segment ends, ascending, each
+  // before the last node. A run may then go one segment at a time (below).
+  std::vector<std::size_t> sync_after{};
 };
 
 // Wall time of one node in the last run, for perf reports.
@@ -52,6 +55,16 @@ class Executor {
   // a mismatch throws Error naming the input. Returns the outputs in order.
   std::vector<Tensor> run(std::span<const Tensor> inputs);
 
+  // The same run in segments, split at ExecutorOptions::sync_after, so that a
+  // caller can do other work between them: start(inputs), then run_segment(k)
+  // for k = 0 .. segment_count() - 1 in order, then results(). The bytes are
+  // those of run(). `inputs` must stay alive until the last segment has run.
+  // Out of order or before start(): throws Error.
+  std::size_t segment_count() const { return segment_ends_.size(); }
+  void start(std::span<const Tensor> inputs);
+  void run_segment(std::size_t k);
+  std::vector<Tensor> results() const;
+
   const std::vector<NodeTiming>& last_timings() const { return timings_; }
 
   // After run(): the value of a constant or of a node output of the last run
@@ -65,6 +78,7 @@ class Executor {
 
  private:
   void place_in_arena();
+  void set_segments();
 
   Program program_;
   ExecutorOptions options_;
@@ -74,6 +88,9 @@ class Executor {
   std::vector<std::optional<Tensor>> folded_;  // values evaluated while preparing
   std::vector<NodeTiming> timings_;
   Tensor arena_;  // planned_memory: every activation lives in here
+  std::vector<std::size_t> segment_ends_;  // one past each segment's last node
+  std::vector<const Tensor*> slots_;       // the value each tensor index reads in the current run
+  std::size_t next_segment_ = 0;           // segment_count(): no run in progress
 };
 
 }  // namespace rknn::sim
