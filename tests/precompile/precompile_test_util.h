@@ -43,6 +43,8 @@ inline const ModelCase kResNet18U8{"resnet18_u8", generated_model("resnet18"), "
 inline const ModelCase kMobileNetV2F16Level0{"mobilenetv2_float16_level0", generated_model("mobilenetv2"), "float16",
                                              {}, false, 0};
 
+inline void PrintTo(const ModelCase& c, std::ostream* os) { *os << c.name; }
+
 inline std::string case_name(const ::testing::TestParamInfo<ModelCase>& param) { return param.param.name; }
 
 inline driver::CompileOptions options_for(const ModelCase& c, bool precompile, const std::string& platform = "rk1808") {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "precompile_test_util.h"
+#include "runtime/runtime_test_util.h"
 #include "rknn/sim/executor.h"
 #include "rknn/sim/planned_executor.h"
 
@@ -32,6 +33,25 @@ TEST_P(PrecompiledOutputs, EqualTheGraphPathByteForByte) {
       EXPECT_TRUE(got[i].bytes_equal(expected[i])) << "output " << i << " on " << threads << " threads";
     }
   }
+}
+
+// Unlike RKNN's, our pre-compiled models may have several inputs and outputs.
+TEST(PrecompiledOutputs, TwoInputsAndTwoOutputsInFloat32) {
+  const fs::path onnx = fs::temp_directory_path() / ("rknn_precompile_two_io_" + std::to_string(::getpid()) + ".onnx");
+  save_two_io_model(onnx);
+  const ModelCase c{"two_io", onnx, "float32", {}};
+  const driver::CompiledModel graph = compile_case(c, false);
+  const driver::CompiledModel pre = compile_case(c, true);
+  fs::remove(onnx);
+  ASSERT_TRUE(pre.precompiled.has_value());
+  const std::vector<sim::Tensor> inputs = random_inputs(graph.program, 3);
+  ASSERT_EQ(inputs.size(), 2u);
+  sim::Executor graph_executor(graph.program);
+  const std::vector<sim::Tensor> expected = graph_executor.run(inputs);
+  sim::PlannedExecutor planned(pre.program, *pre.precompiled);
+  const std::vector<sim::Tensor> got = planned.run(inputs);
+  ASSERT_EQ(got.size(), 2u);
+  for (std::size_t i = 0; i < got.size(); ++i) EXPECT_TRUE(got[i].bytes_equal(expected[i])) << "output " << i;
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, PrecompiledOutputs,

@@ -152,6 +152,8 @@ struct SmallBufferCase {
   std::uint64_t buffer_bytes;
 };
 
+void PrintTo(const SmallBufferCase& c, std::ostream* os) { *os << c.model.name << " " << c.buffer_bytes << " bytes"; }
+
 class SmallBuffer : public ::testing::TestWithParam<SmallBufferCase> {};
 
 // Distinct ranges along `axis` among the tiles' output boxes.
