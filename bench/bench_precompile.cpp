@@ -40,6 +40,8 @@ const Model kMobileNetV2{fs::path(RKNN_MODELS_DIR) / "mobilenetv2/mobilenetv2.on
                          fs::path(RKNN_MODELS_DIR) / "random224/dataset.txt"};
 const Model kResNet18{fs::path(RKNN_MODELS_DIR) / "resnet18/resnet18.onnx",
                       fs::path(RKNN_MODELS_DIR) / "random224/dataset.txt"};
+const Model kResNet50{fs::path(RKNN_MODELS_DIR) / "resnet50/resnet50.onnx",
+                      fs::path(RKNN_MODELS_DIR) / "random224/dataset.txt"};
 
 const driver::CompiledModel& compiled(const Model& m, bool precompile) {
   static std::map<std::pair<std::string, bool>, driver::CompiledModel> cache;
@@ -110,6 +112,8 @@ BENCHMARK_CAPTURE(BM_Load, mobilenetv2_u8_graph, &kMobileNetV2, false)->Apply(co
 BENCHMARK_CAPTURE(BM_Load, mobilenetv2_u8_precompiled, &kMobileNetV2, true)->Apply(configure);
 BENCHMARK_CAPTURE(BM_Load, resnet18_u8_graph, &kResNet18, false)->Apply(configure);
 BENCHMARK_CAPTURE(BM_Load, resnet18_u8_precompiled, &kResNet18, true)->Apply(configure);
+BENCHMARK_CAPTURE(BM_Load, resnet50_u8_graph, &kResNet50, false)->Apply(configure);
+BENCHMARK_CAPTURE(BM_Load, resnet50_u8_precompiled, &kResNet50, true)->Apply(configure);
 BENCHMARK_CAPTURE(BM_Lower, shapes_u8, &kShapes)->Apply(configure);
 BENCHMARK_CAPTURE(BM_Lower, mobilenetv2_u8, &kMobileNetV2)->Apply(configure);
 BENCHMARK_CAPTURE(BM_Lower, resnet18_u8, &kResNet18)->Apply(configure);

@@ -8,9 +8,12 @@
 
 #include "io/atomic_file.h"
 #include "io/tensor_file.h"
+#include "rknn/sim/json_text.h"
 
 namespace rknn::analysis {
 namespace {
+
+using sim::json_string;
 
 namespace fs = std::filesystem;
 
@@ -29,24 +32,6 @@ std::string table_cosine(double v) { return number("%.6f", v); }
 std::string table_euclidean(double v) { return number("%.4e", v); }
 // JSON has no NaN or infinity: such a value is null.
 std::string json_number(const char* format, double v) { return std::isfinite(v) ? number(format, v) : "null"; }
-
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      std::array<char, 8> escaped{};
-      std::snprintf(escaped.data(), escaped.size(), "\\u%04x", c);
-      out += escaped.data();
-    } else {
-      out += ch;  // UTF-8 passes through
-    }
-  }
-  return out + "\"";
-}
 
 std::string json_metrics(const ErrorMetrics& m) {
   return "{\"cosine\": " + json_number("%.9f", m.cosine) + ", \"euclidean\": " + json_number("%.9e", m.euclidean) + "}";

@@ -1,5 +1,12 @@
 #include "artifact/artifact_writer.h"
 
+#include <bit>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+#include "ir/error.h"
+#include "rknn/sim/half.h"
 #include "rknn_model_generated.h"
 
 namespace rknn::artifact {
@@ -12,12 +19,12 @@ using flatbuffers::Offset;
 // Constants appended to the data section, each on a 64-byte boundary.
 class DataSection {
  public:
-  fb::BufferRef add(const sim::Tensor& t) {
+  fb::BufferRef add(std::string_view data) {
     const std::size_t offset = (bytes_.size() + format::kDataAlignment - 1) / format::kDataAlignment *
                                format::kDataAlignment;
     bytes_.resize(offset, '\0');
-    bytes_.append(reinterpret_cast<const char*>(t.raw()), t.byte_size());
-    return fb::BufferRef(offset, t.byte_size());
+    bytes_.append(data);
+    return fb::BufferRef(offset, data.size());
   }
   const std::string& bytes() const { return bytes_; }
 
@@ -25,9 +32,30 @@ class DataSection {
   std::string bytes_;
 };
 
+// A float16 model's float32 constant as IEEE binary16 bits (little endian,
+// like the float32 data). The compiler rounded every value to half
+// (passes::round_to_float16), so this is exact; a value that is not a half
+// means a pass made a constant after rounding, and would change the outputs.
+std::string half_bits(const std::string& name, const sim::Tensor& t) {
+  const std::span<const float> values = t.values<float>();
+  std::string bits(values.size() * sizeof(std::uint16_t), '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::uint16_t half = sim::float_to_half(values[i]);
+    if (std::bit_cast<std::uint32_t>(sim::half_to_float(half)) != std::bit_cast<std::uint32_t>(values[i])) {
+      throw CompileError("float16 model: constant '" + name + "' holds " + std::to_string(values[i]) +
+                         " at element " + std::to_string(i) +
+                         ", which is not an IEEE half; every float constant of a float16 model must be "
+                         "rounded to half before it is stored");
+    }
+    std::memcpy(bits.data() + i * sizeof half, &half, sizeof half);
+  }
+  return bits;
+}
+
 class Writer {
  public:
   std::string run(const format::ModelInfo& info, const sim::Program& program, const sim::PlannedProgram* precompiled) {
+    half_weights_ = format::half_weights(info);
     const auto graph = write_graph(program);
     std::vector<Offset<fb::Program>> programs;
     if (precompiled) programs.push_back(write_planned(*precompiled));
@@ -77,21 +105,47 @@ class Writer {
                                  b_.CreateVector(q->scale), q->axis);
   }
 
-  Offset<fb::Tensor> write_tensor(const std::string& name, const sim::TensorType& type, const sim::Tensor* data,
+  // A tensor; `data` (constants only) goes to the data section, holding
+  // `dtype` elements.
+  Offset<fb::Tensor> write_tensor(const std::string& name, fb::DataType dtype, const sim::Shape& shape,
+                                  std::optional<std::string_view> data,
                                   const std::optional<sim::QuantParams>& quant = std::nullopt) {
     const auto n = b_.CreateString(name);
-    const auto shape = b_.CreateVector(type.shape);
+    const auto s = b_.CreateVector(shape);
     const auto q = write_tensor_quant(quant);
     fb::TensorBuilder t(b_);
     t.add_name(n);
-    t.add_dtype(static_cast<fb::DataType>(type.dtype));
-    t.add_shape(shape);
+    t.add_dtype(dtype);
+    t.add_shape(s);
     if (!q.IsNull()) t.add_quant(q);
     if (data) {
       const fb::BufferRef ref = data_.add(*data);
       t.add_data(&ref);
     }
     return t.Finish();
+  }
+
+  Offset<fb::Tensor> write_constant(const std::string& name, const sim::TensorType& type, const sim::Tensor& value,
+                                    const std::optional<sim::QuantParams>& quant = std::nullopt) {
+    const std::string_view bytes(reinterpret_cast<const char*>(value.raw()), value.byte_size());
+    return write_tensor(name, static_cast<fb::DataType>(type.dtype), type.shape, bytes, quant);
+  }
+
+  // A graph tensor. With half weights (format::half_weights: float16 models)
+  // a float32 constant is stored as Float16, which the reader widens back.
+  Offset<fb::Tensor> write_graph_tensor(const sim::ProgramTensor& t) {
+    const auto dtype = static_cast<fb::DataType>(t.type.dtype);
+    if (!t.constant) return write_tensor(t.name, dtype, t.type.shape, std::nullopt, t.quant);
+    if (!half_weights_) return write_constant(t.name, t.type, *t.constant, t.quant);
+    if (t.constant->dtype() == sim::DType::kFloat16) {
+      // The reader widens every Float16 graph constant of such a model: a
+      // genuine float16 one cannot be told apart from a stored float32 one.
+      throw CompileError("float16 model: constant '" + t.name + "' is float16 in the ONNX model; a float16 "
+                         "artifact stores float32 weights as half and cannot keep it apart; compile with "
+                         "--quant float32, or make the constant float32 in the model");
+    }
+    if (t.constant->dtype() != sim::DType::kFloat32) return write_constant(t.name, t.type, *t.constant, t.quant);
+    return write_tensor(t.name, fb::DataType_Float16, t.type.shape, half_bits(t.name, *t.constant), t.quant);
   }
 
   Offset<fb::Attribute> write_attribute(const std::string& name, const sim::AttrValue& value) {
@@ -108,13 +162,13 @@ class Writer {
       return fb::CreateAttribute(b_, n, fb::AttrKind_Floats, 0, 0, 0, 0, b_.CreateVector(*v));
     }
     const auto& t = std::get<sim::Tensor>(value);
-    return fb::CreateAttribute(b_, n, fb::AttrKind_Tensor, 0, 0, 0, 0, 0, write_tensor(name, t.type(), &t));
+    return fb::CreateAttribute(b_, n, fb::AttrKind_Tensor, 0, 0, 0, 0, 0, write_constant(name, t.type(), t));
   }
 
   Offset<fb::Graph> write_graph(const sim::Program& p) {
     std::vector<Offset<fb::Tensor>> tensors;
     for (const auto& t : p.tensors) {
-      tensors.push_back(write_tensor(t.name, t.type, t.constant ? &*t.constant : nullptr, t.quant));
+      tensors.push_back(write_graph_tensor(t));
     }
     std::vector<Offset<fb::Node>> nodes;
     for (const auto& pn : p.nodes) {
@@ -177,6 +231,7 @@ class Writer {
 
   FlatBufferBuilder b_{1 << 16};
   DataSection data_;
+  bool half_weights_ = false;
 };
 
 }  // namespace

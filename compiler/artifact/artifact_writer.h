@@ -1,6 +1,8 @@
 // Serializes a compiled model into the .rknn artifact (schema:
 // runtime-embed/schema/rknn_model.fbs): a size-prefixed flatbuffer followed
-// by a 64-byte aligned data section holding every constant.
+// by a 64-byte aligned data section holding every constant. A float16 model's
+// float32 graph constants are stored as IEEE binary16 (format version 2,
+// format::half_weights); a value that is not a half is a CompileError.
 #pragma once
 
 #include <string>

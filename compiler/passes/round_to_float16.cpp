@@ -1,7 +1,9 @@
 // float16 models: weights and other float constants are rounded to the
 // nearest IEEE half (ties to even) and kept in float32 containers, so the
 // simulator computes with exactly the values a float16 NPU holds; the
-// executor rounds activations the same way after every layer.
+// executor rounds activations the same way after every layer. Being halves,
+// they are stored exactly as binary16 in the artifact (artifact_writer.cpp,
+// docs/quantization.md "float16 weights in the artifact").
 #include "passes/passes.h"
 #include "rknn/sim/half.h"
 

@@ -395,41 +395,18 @@ void Context::get_outputs(std::span<rknn_output> outputs, rknn_output_extend* ex
       fail(RKNN_ERR_PARAM_INVALID, "output index " + std::to_string(out.index) + " is out of range: the model has " +
                                        std::to_string(outputs_.size()));
     }
-    if (!out.is_prealloc) continue;
     const format::IoInfo& io = info_.outputs[out.index];
-    const std::size_t needed = element_count(io) * (out.want_float ? sizeof(float) : sim::dtype_size(io.type));
-    if (!out.buf || out.size < needed) {
-      fail(RKNN_ERR_PARAM_INVALID, "output " + std::to_string(out.index) + ": the preallocated buffer " +
-                                       (out.buf ? "has " + std::to_string(out.size) + " bytes" : "is NULL") +
-                                       ", the output needs " + std::to_string(needed));
-    }
+    OutputBuffers::check_preallocated(out, element_count(io) * (out.want_float ? sizeof(float) : sim::dtype_size(io.type)));
   }
   for (rknn_output& out : outputs) {
-    const std::vector<std::byte> bytes = output_bytes(out.index, out.want_float != 0);
-    if (!out.is_prealloc) {
-      auto buffer = std::make_unique<std::byte[]>(std::max<std::size_t>(bytes.size(), 1));
-      out.buf = buffer.get();
-      lent_[out.buf] = std::move(buffer);
-    }
-    if (!bytes.empty()) std::memcpy(out.buf, bytes.data(), bytes.size());
-    out.size = static_cast<std::uint32_t>(bytes.size());
+    output_buffers_.deliver(out, output_bytes(out.index, out.want_float != 0));
   }
   if (extend) extend->frame_id = frame_;
 }
 
 void Context::release_outputs(std::span<rknn_output> outputs) {
   if (device_) return device_->release_outputs(outputs);
-  for (const rknn_output& out : outputs) {
-    if (!out.is_prealloc && out.buf && !lent_.contains(out.buf)) {
-      fail(RKNN_ERR_PARAM_INVALID, "output " + std::to_string(out.index) +
-                                       ": buf was not returned by rknn_outputs_get on this context");
-    }
-  }
-  for (rknn_output& out : outputs) {
-    if (out.is_prealloc || !out.buf) continue;
-    lent_.erase(out.buf);
-    out.buf = nullptr;  // a second release is harmless
-  }
+  output_buffers_.release(outputs);
 }
 
 void Context::build_perf_text() {

@@ -15,6 +15,7 @@
 
 #include "decrypt.h"
 #include "model_runner.h"
+#include "output_buffers.h"
 #include "rknn/model_format.h"
 #include "rknn/sim/executor.h"
 #include "rknn/sim/perf_model.h"
@@ -78,8 +79,7 @@ class Context {
   std::size_t next_segment_ = 0;      // of the run in progress; 0: none
   std::int64_t run_microseconds_ = 0;
   std::string perf_text_;
-  // Buffers handed out by rknn_outputs_get without is_prealloc, until released.
-  std::map<const void*, std::unique_ptr<std::byte[]>> lent_;
+  OutputBuffers output_buffers_;
 };
 
 }  // namespace rknn::runtime

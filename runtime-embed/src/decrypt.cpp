@@ -248,9 +248,10 @@ Envelope read_envelope(std::span<const std::byte> bytes) {
   const fb::Model* model = header.model();
   const fb::Encryption* e = model->encryption();
   if (!e) fail("the model is not encrypted");
-  if (model->format_version() != format::kFormatVersion) {
-    fail("format version " + std::to_string(model->format_version()) + ", this runtime reads version " +
-         std::to_string(format::kFormatVersion));
+  // The envelope's layout is the same in every version the reader reads.
+  if (model->format_version() < format::kOldestFormatVersion || model->format_version() > format::kFormatVersion) {
+    fail("format version " + std::to_string(model->format_version()) + ", this runtime reads versions " +
+         std::to_string(format::kOldestFormatVersion) + " to " + std::to_string(format::kFormatVersion));
   }
   if (model->graph()) fail("an encrypted model carries a graph in clear");
   Envelope out;

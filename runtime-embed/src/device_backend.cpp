@@ -161,39 +161,12 @@ void DeviceModel::get_outputs(std::span<rknn_output> outputs, rknn_output_extend
   device::ReplyBody storage;
   const device::OutputsReply reply = remote([&] { return client_->get_outputs(request, storage); });
   for (std::size_t i = 0; i < outputs.size(); ++i) {  // check everything before handing anything out
-    const rknn_output& out = outputs[i];
-    if (out.is_prealloc && (!out.buf || out.size < reply.data[i].size())) {
-      fail(RKNN_ERR_PARAM_INVALID, "output " + std::to_string(out.index) + ": the preallocated buffer " +
-                                       (out.buf ? "has " + std::to_string(out.size) + " bytes" : "is NULL") +
-                                       ", the output needs " + std::to_string(reply.data[i].size()));
-    }
+    OutputBuffers::check_preallocated(outputs[i], reply.data[i].size());
   }
-  for (std::size_t i = 0; i < outputs.size(); ++i) {
-    rknn_output& out = outputs[i];
-    const auto bytes = reply.data[i];
-    if (!out.is_prealloc) {
-      auto buffer = std::make_unique<std::byte[]>(std::max<std::size_t>(bytes.size(), 1));
-      out.buf = buffer.get();
-      lent_[out.buf] = std::move(buffer);
-    }
-    if (!bytes.empty()) std::memcpy(out.buf, bytes.data(), bytes.size());
-    out.size = static_cast<std::uint32_t>(bytes.size());
-  }
+  for (std::size_t i = 0; i < outputs.size(); ++i) output_buffers_.deliver(outputs[i], reply.data[i]);
   if (extend) extend->frame_id = reply.frame_id;
 }
 
-void DeviceModel::release_outputs(std::span<rknn_output> outputs) {
-  for (const rknn_output& out : outputs) {
-    if (!out.is_prealloc && out.buf && !lent_.contains(out.buf)) {
-      fail(RKNN_ERR_PARAM_INVALID, "output " + std::to_string(out.index) +
-                                       ": buf was not returned by rknn_outputs_get on this context");
-    }
-  }
-  for (rknn_output& out : outputs) {
-    if (out.is_prealloc || !out.buf) continue;
-    lent_.erase(out.buf);
-    out.buf = nullptr;
-  }
-}
+void DeviceModel::release_outputs(std::span<rknn_output> outputs) { output_buffers_.release(outputs); }
 
 }  // namespace rknn::runtime

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 
+#include "output_buffers.h"
 #include "rknn_api.h"
 
 namespace rknn::device {
@@ -42,8 +43,7 @@ class DeviceModel {
   std::unique_ptr<device::Client> client_;
   std::uint32_t handle_ = 0;
   std::string perf_text_;  // what RKNN_QUERY_PERF_DETAIL points to
-  // Buffers handed out by rknn_outputs_get without is_prealloc, until released.
-  std::map<const void*, std::unique_ptr<std::byte[]>> lent_;
+  OutputBuffers output_buffers_;
 };
 
 }  // namespace rknn::runtime

@@ -4,6 +4,7 @@
 
 #include "precompiled_program.h"
 #include "rknn/model_format.h"
+#include "rknn/sim/half.h"
 #include "rknn_model_generated.h"
 
 namespace rknn::format {
@@ -38,7 +39,7 @@ class Reader {
   LoadedModel run() {
     LoadedModel result;
     result.info = read_info();
-    result.program = read_program();
+    result.program = read_program(half_weights(result.info));
     result.weight_bytes = bytes_.size() - std::min(bytes_.size(), data_start_);
     check_io(result.info, result.program);
     result.info.sync_after = read_sync_points(result.program.nodes.size());
@@ -83,9 +84,10 @@ class Reader {
   ModelInfo read_info() const {
     ModelInfo info;
     info.format_version = model_->format_version();
-    if (info.format_version != kFormatVersion) {
-      fail("format version " + std::to_string(info.format_version) + ", this runtime reads version " +
-           std::to_string(kFormatVersion));
+    if (info.format_version < kOldestFormatVersion || info.format_version > kFormatVersion) {
+      fail("format version " + std::to_string(info.format_version) + ", this runtime reads versions " +
+           std::to_string(kOldestFormatVersion) + " to " + std::to_string(kFormatVersion) +
+           (info.format_version > kFormatVersion ? ": the model needs a newer runtime" : ""));
     }
     info.compiler_version = str(model_->compiler_version());
     if (model_->platforms()) {
@@ -116,13 +118,13 @@ class Reader {
   }
 
   // The bytes of a constant, checked to lie inside the data section and aligned.
-  const std::byte* data_of(const fb::BufferRef* ref, std::size_t expected, const std::string& name) const {
+  const std::byte* data_of(const fb::BufferRef* ref, const sim::TensorType& type, const std::string& name) const {
     const std::uint64_t offset = ref->offset();
     const std::uint64_t size = ref->size();
     if (offset % kDataAlignment != 0) fail("constant '" + name + "' is not 64-byte aligned");
-    if (size != expected) {
-      fail("constant '" + name + "' holds " + std::to_string(size) + " bytes, its shape needs " +
-           std::to_string(expected));
+    if (size != type.byte_size()) {
+      fail("constant '" + name + "' holds " + std::to_string(size) + " bytes, its type " + type.to_string() +
+           " needs " + std::to_string(type.byte_size()));
     }
     if (data_start_ > bytes_.size() || offset > bytes_.size() - data_start_ ||
         size > bytes_.size() - data_start_ - offset) {
@@ -132,7 +134,24 @@ class Reader {
   }
 
   sim::Tensor read_constant_tensor(const fb::Tensor* t, const sim::TensorType& type) const {
-    return sim::Tensor::borrow(type, data_of(t->data(), type.byte_size(), str(t->name())));
+    return sim::Tensor::borrow(type, data_of(t->data(), type, str(t->name())));
+  }
+
+  // A graph constant. With half weights (model_format.h) a Float16 one holds
+  // the binary16 bits of a float32 tensor: widened once here (an owned copy,
+  // exact), and `type` becomes float32, what the kernels read.
+  sim::Tensor read_graph_constant(const fb::Tensor* t, sim::TensorType& type, bool half_weights) const {
+    if (!half_weights || type.dtype != sim::DType::kFloat16) return read_constant_tensor(t, type);
+    const std::byte* bits = data_of(t->data(), type, str(t->name()));
+    type.dtype = sim::DType::kFloat32;
+    sim::Tensor wide(type);
+    float* out = wide.data<float>();
+    for (std::size_t i = 0, n = static_cast<std::size_t>(type.element_count()); i < n; ++i) {
+      std::uint16_t half = 0;
+      std::memcpy(&half, bits + 2 * i, sizeof half);  // the data section is little endian, like the host
+      out[i] = sim::half_to_float(half);
+    }
+    return wide;
   }
 
   sim::TensorType read_type(const fb::Tensor* t) const {
@@ -190,14 +209,14 @@ class Reader {
     return out;
   }
 
-  sim::Program read_program() const {
+  sim::Program read_program(bool half_weights) const {
     const fb::Graph* g = model_->graph();
     if (!g || !g->tensors() || !g->nodes()) fail("missing graph");
     sim::Program p;
     for (const auto* t : *g->tensors()) {
       sim::TensorType type = read_type(t);
       std::optional<sim::Tensor> constant;
-      if (t->data()) constant = read_constant_tensor(t, type);
+      if (t->data()) constant = read_graph_constant(t, type, half_weights);
       // Everything that can throw runs before the aggregate is built: GCC 12
       // destroys members twice when an initializer throws (GCC bug 66139).
       std::optional<sim::QuantParams> quant = read_tensor_quant(t->quant());

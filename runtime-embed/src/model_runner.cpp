@@ -11,8 +11,8 @@ namespace {
 
 class GraphRunner final : public ModelRunner {
  public:
-  GraphRunner(sim::Program program, const sim::ExecutorOptions& options)
-      : executor_(std::move(program), options), plan_(sim::plan_memory(executor_.program())) {}
+  GraphRunner(sim::Program program, const sim::ExecutorOptions& options, sim::FloatWeights weights)
+      : executor_(std::move(program), options), plan_(sim::plan_memory(executor_.program(), weights)) {}
   const sim::Program& program() const override { return executor_.program(); }
   std::size_t input_count() const override { return executor_.input_count(); }
   const sim::ProgramTensor& input(std::size_t i) const override { return executor_.input(i); }
@@ -30,20 +30,12 @@ class GraphRunner final : public ModelRunner {
   sim::MemoryPlan plan_;
 };
 
-// The weights as the memory planner lays them out: each constant on a 64-byte boundary.
-std::uint64_t aligned_weight_bytes(const sim::Program& program) {
-  std::uint64_t end = 0;
-  for (const sim::ProgramTensor& t : program.tensors) {
-    if (!t.constant) continue;
-    end = (end + sim::kPlanAlignment - 1) / sim::kPlanAlignment * sim::kPlanAlignment + t.type.byte_size();
-  }
-  return end;
-}
-
 class PlannedRunner final : public ModelRunner {
  public:
-  PlannedRunner(sim::Program program, sim::PlannedProgram plan, const sim::ExecutorOptions& options)
-      : executor_(std::move(program), std::move(plan), options), weights_(aligned_weight_bytes(executor_.program())) {}
+  PlannedRunner(sim::Program program, sim::PlannedProgram plan, const sim::ExecutorOptions& options,
+                sim::FloatWeights weights)
+      : executor_(std::move(program), std::move(plan), options),
+        weights_(sim::weight_section_bytes(executor_.program(), weights)) {}
   const sim::Program& program() const override { return executor_.program(); }
   std::size_t input_count() const override { return executor_.input_count(); }
   const sim::ProgramTensor& input(std::size_t i) const override { return executor_.input(i); }
@@ -70,13 +62,15 @@ std::unique_ptr<ModelRunner> make_runner(format::LoadedModel& loaded, int thread
   sim::ExecutorOptions options;
   options.threads = threads;
   options.float16 = float16;
+  // The weights as a board holds them: a float16 model's as half (memory_plan.h).
+  const sim::FloatWeights weights = float16 ? sim::FloatWeights::kHalf : sim::FloatWeights::kFloat32;
   try {
     if (loaded.precompiled) {
-      return std::make_unique<PlannedRunner>(std::move(loaded.program), std::move(*loaded.precompiled), options);
+      return std::make_unique<PlannedRunner>(std::move(loaded.program), std::move(*loaded.precompiled), options, weights);
     }
     options.planned_memory = true;  // activations in one planned arena, as on the board
     options.sync_after.assign(loaded.info.sync_after.begin(), loaded.info.sync_after.end());
-    return std::make_unique<GraphRunner>(std::move(loaded.program), options);
+    return std::make_unique<GraphRunner>(std::move(loaded.program), options, weights);
   } catch (const std::bad_alloc&) {
     throw;
   } catch (const std::exception& e) {

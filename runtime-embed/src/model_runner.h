@@ -29,8 +29,9 @@ class ModelRunner {
   virtual void start(std::span<const sim::Tensor> inputs) = 0;
   virtual void run_segment(std::size_t k) = 0;
   virtual std::vector<sim::Tensor> results() = 0;
-  // RKNN_QUERY_MEM_SIZE: the weights, and the activation memory (a pre-compiled
-  // model's arena includes its scratch region).
+  // RKNN_QUERY_MEM_SIZE: the weights (a float16 model's at 2 bytes per value,
+  // as a board holds them), and the activation memory (a pre-compiled model's
+  // arena includes its scratch region).
   virtual std::uint64_t weight_bytes() const = 0;
   virtual std::uint64_t internal_bytes() const = 0;
 };

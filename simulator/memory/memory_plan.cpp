@@ -46,6 +46,14 @@ void set_lifetimes(const Program& program, std::vector<TensorPlacement>& placeme
   }
 }
 
+// Bytes of a tensor as the model stores it (see FloatWeights).
+std::uint64_t stored_bytes(const ProgramTensor& t, FloatWeights weights) {
+  if (weights == FloatWeights::kHalf && t.constant && t.type.dtype == DType::kFloat32) {
+    return static_cast<std::uint64_t>(t.type.element_count()) * 2;
+  }
+  return t.type.byte_size();
+}
+
 // Weights in program order, each on an aligned offset: the artifact's data section.
 std::uint64_t place_weights(std::vector<TensorPlacement>& placements) {
   std::uint64_t end = 0;
@@ -85,14 +93,22 @@ bool MemoryPlan::live_together(std::size_t a, std::size_t b) const {
   return x.first <= y.last && y.first <= x.last;
 }
 
-MemoryPlan plan_memory(const Program& program) {
+std::uint64_t weight_section_bytes(const Program& program, FloatWeights weights) {
+  std::uint64_t end = 0;
+  for (const ProgramTensor& t : program.tensors) {
+    if (t.constant) end = align_up(end) + stored_bytes(t, weights);
+  }
+  return end;
+}
+
+MemoryPlan plan_memory(const Program& program, FloatWeights weights) {
   count_memory_plan();  // graph work (graph_work.h)
   MemoryPlan plan;
   plan.tensors.resize(program.tensors.size());
   for (std::size_t i = 0; i < program.tensors.size(); ++i) {
     TensorPlacement& p = plan.tensors[i];
     p.constant = program.tensors[i].constant.has_value();
-    p.bytes = program.tensors[i].type.byte_size();
+    p.bytes = stored_bytes(program.tensors[i], weights);
     p.reserved = align_up(p.bytes);
     p.first = p.last = kNeverLive;
   }

@@ -205,22 +205,31 @@ void row(const TA* a, std::int64_t ia, const TB* b, std::int64_t ib, TY* y, std:
   }
 }
 
-// The fast path on a collapsed plan: whole (or partial, at task edges) rows.
-template <class Op, class TA, class TB, class TY>
-void fast_range(const BroadcastPlan& p, const TA* a, const TB* b, TY* y, std::int64_t begin,
-                std::int64_t end) {
+// Visits elements [begin, end) of a collapsed plan as runs along its innermost
+// axis (whole rows, partial at task edges): run(a_offset, b_offset, first, count).
+template <class Run>
+void for_each_run(const BroadcastPlan& p, std::int64_t begin, std::int64_t end, Run run) {
   const std::size_t outer = p.out.size() - 1;
   const std::int64_t inner = p.out[outer];
-  const std::int64_t ia = p.sa[outer];
-  const std::int64_t ib = p.sb[outer];
   Walker w(p, outer, begin / inner);
   std::int64_t col = begin % inner;
   for (std::int64_t i = begin; i < end; w.next()) {
     const std::int64_t n = std::min(inner - col, end - i);
-    row<Op>(a + w.a + col * ia, ia, b + w.b + col * ib, ib, y + i, n);
+    run(w.a + col * p.sa[outer], w.b + col * p.sb[outer], i, n);
     i += n;
     col = 0;
   }
+}
+
+// The fast path on a collapsed plan: a row kernel per run.
+template <class Op, class TA, class TB, class TY>
+void fast_range(const BroadcastPlan& p, const TA* a, const TB* b, TY* y, std::int64_t begin,
+                std::int64_t end) {
+  const std::int64_t ia = p.sa.back();
+  const std::int64_t ib = p.sb.back();
+  for_each_run(p, begin, end, [&](std::int64_t oa, std::int64_t ob, std::int64_t i, std::int64_t n) {
+    row<Op>(a + oa, ia, b + ob, ib, y + i, n);
+  });
 }
 
 // One broadcast pass y = op(a, b); a_input < 0 means "the output itself"
@@ -372,20 +381,11 @@ void q_plain_range(const Rule& rule, const BroadcastPlan& p, const T* a, const T
 template <class Rule, class T, class TB>
 void q_fast_range(const Rule& rule, const BroadcastPlan& p, const T* a, const TB* b, T* y, std::int64_t begin,
                   std::int64_t end) {
-  const std::size_t outer = p.out.size() - 1;
-  const std::int64_t inner = p.out[outer];
-  const std::int64_t ia = p.sa[outer];
-  const std::int64_t ib = p.sb[outer];
-  Walker w(p, outer, begin / inner);
-  std::int64_t col = begin % inner;
-  for (std::int64_t i = begin; i < end; w.next()) {
-    const std::int64_t n = std::min(inner - col, end - i);
-    const T* pa = a + w.a + col * ia;
-    const TB* pb = b + w.b + col * ib;
-    for (std::int64_t k = 0; k < n; ++k) y[i + k] = static_cast<T>(rule.apply(pa[k * ia], pb[k * ib]));
-    i += n;
-    col = 0;
-  }
+  const std::int64_t ia = p.sa.back();
+  const std::int64_t ib = p.sb.back();
+  for_each_run(p, begin, end, [&](std::int64_t oa, std::int64_t ob, std::int64_t i, std::int64_t n) {
+    for (std::int64_t k = 0; k < n; ++k) y[i + k] = static_cast<T>(rule.apply(a[oa + k * ia], b[ob + k * ib]));
+  });
 }
 
 // One broadcast pass of a rule; a_input < 0 reads the output itself (folds).

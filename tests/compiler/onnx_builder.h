@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "frontend/onnx_tensor.h"
+#include "temp_dir.h"
 #include "rknn/sim/tensor.h"
 
 namespace rknn::testing {
@@ -94,30 +95,5 @@ inline void set_float(onnx::NodeProto& node, const std::string& name, float valu
   a->set_type(onnx::AttributeProto::FLOAT);
   a->set_f(value);
 }
-
-// A fresh empty folder under the system temp dir, removed by the destructor.
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("rknn-test-" + std::to_string(::getpid()) + "-" +
-             std::to_string(counter()++) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  static int& counter() {
-    static int value = 0;
-    return value;
-  }
-  std::filesystem::path path_;
-};
 
 }  // namespace rknn::testing

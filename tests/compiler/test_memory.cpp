@@ -129,9 +129,11 @@ TEST(MemoryPlan, NoTwoLiveTensorsShareABytePairByPairOnRealModels) {
     EXPECT_GE(plan.arena_bytes, busiest);
     EXPECT_LE(plan.arena_bytes, plan.unshared_bytes);
     EXPECT_LT(plan.arena_bytes, plan.unshared_bytes);  // every model here has tensors that die early
-    // The weight section is the artifact's data section.
+    // The weight section is the artifact's data section (float16 models store weights as half).
     const std::string artifact = artifact::write_artifact(model.info, p);
-    EXPECT_EQ(plan.weight_bytes,
+    const sim::FloatWeights stored =
+        model.info.quantization == "float16" ? sim::FloatWeights::kHalf : sim::FloatWeights::kFloat32;
+    EXPECT_EQ(sim::plan_memory(p, stored).weight_bytes,
               format::load_model({reinterpret_cast<const std::byte*>(artifact.data()), artifact.size()}).weight_bytes);
     // Deterministic.
     const sim::MemoryPlan again = sim::plan_memory(p);
@@ -205,7 +207,7 @@ TEST(RknncMemory, MatchesThePlanAndTheRuntimesMemSize) {
   text << in.rdbuf();
   const std::string json = text.str();
 
-  const sim::MemoryPlan plan = sim::plan_memory(m.program);
+  const sim::MemoryPlan plan = sim::plan_memory(m.program, sim::FloatWeights::kHalf);  // float16: half weights
   EXPECT_EQ(json_number(json, "total_weight_allocation"), plan.weight_bytes);
   EXPECT_EQ(json_number(json, "total_internal_allocation"), plan.arena_bytes);
   EXPECT_EQ(json_number(json, "total_model_allocation"), plan.weight_bytes + plan.arena_bytes);

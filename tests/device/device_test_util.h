@@ -17,6 +17,8 @@
 #include <gtest/gtest.h>
 
 #include "agent_process.h"
+#include "aligned_model.h"
+#include "temp_dir.h"
 #include "rknn/rknn_api_ext.h"
 #include "rknn_api.h"
 
@@ -59,51 +61,6 @@ inline AgentTarget board_from_environment() {
   if (std::filesystem::exists(pid_file)) target.pid = std::stoi(read_first_line(pid_file));
   return target;
 }
-
-// A fresh folder under the system temp dir, removed by the destructor.
-class TempDirectory {
- public:
-  TempDirectory() {
-    static int counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("rknn-device-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDirectory(const TempDirectory&) = delete;
-  TempDirectory& operator=(const TempDirectory&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
-// A model file in 64-byte aligned memory, as a linker places an embedded model.
-class ModelFile {
- public:
-  explicit ModelFile(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (bytes.empty()) throw std::runtime_error("cannot read " + path.string());
-    blocks_.resize(bytes.size() / 64 + 1);
-    std::memcpy(blocks_.data(), bytes.data(), bytes.size());
-    size_ = bytes.size();
-  }
-  void* data() { return blocks_.data(); }
-  std::uint32_t size() const { return static_cast<std::uint32_t>(size_); }
-  std::span<const std::byte> span() const { return {reinterpret_cast<const std::byte*>(blocks_.data()), size_}; }
-
- private:
-  struct alignas(64) Block {
-    unsigned char bytes[64];
-  };
-  std::vector<Block> blocks_;
-  std::size_t size_ = 0;
-};
 
 struct TestModel {
   const char* name;

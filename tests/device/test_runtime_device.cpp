@@ -140,7 +140,7 @@ TEST_F(RuntimeOnDevice, EnvironmentVariableSelectsTheBoard) {
 // The board goes away under a live context: calls fail with
 // DEVICE_UNAVAILABLE, and destroying the context still works.
 TEST_F(RuntimeOnDevice, BoardGoneMidSession) {
-  TempDirectory dir;
+  TempDir dir;
   AgentProcess agent({RKNN_SERVER_PATH}, {}, dir.path());
   ModelFile model(test_models()[0].path);
   Context ctx;
@@ -158,7 +158,7 @@ TEST_F(RuntimeOnDevice, BoardGoneMidSession) {
 // The board says which chip it is: a model built for another compatibility
 // group is refused there with the platform-mismatch code.
 TEST_F(RuntimeOnDevice, TheBoardsPlatformDecides) {
-  TempDirectory dir;
+  TempDir dir;
   AgentProcess rv1126({RKNN_SERVER_PATH}, {"--platform", "rv1126"}, dir.path());
   ModelFile model(test_models()[0].path);  // built for rk1808
   Context ctx;
@@ -170,7 +170,7 @@ TEST_F(RuntimeOnDevice, TheBoardsPlatformDecides) {
 // SIGTERM with clients connected, one of them mid-frame: the agent closes
 // everything and exits 0 (under the sanitizers: without leaks or errors).
 TEST_F(RuntimeOnDevice, AgentStopsCleanlyWithClientsConnected) {
-  TempDirectory dir;
+  TempDir dir;
   AgentProcess agent({RKNN_SERVER_PATH}, {}, dir.path());
   ModelFile model(test_models()[2].path);
   Context ctx;
@@ -220,7 +220,7 @@ TEST_F(RuntimeOnDevice, RknncDevicesListsTheBoardAndScansUsb) {
 }
 
 TEST_F(RuntimeOnDevice, RknncRunOnTheBoardWritesTheSimulatorsBytes) {
-  TempDirectory dir;
+  TempDir dir;
   for (const TestModel& m : test_models()) {
     for (const bool raw : {false, true}) {
       const std::string common =

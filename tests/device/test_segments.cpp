@@ -87,7 +87,7 @@ TEST(Segments, SyncPointsDoNotChangeResults) {
 }
 
 TEST(Segments, CompileErrorsNameTheLayer) {
-  const TempDirectory dir;
+  const TempDir dir;
   const std::string compile = std::string(RKNN_RKNNC_PATH) + " compile " + RKNN_TEST_ONNX + " -o " +
                               (dir.path() / "m.rknn").string() + " --sync-layers ";
   const CommandResult unknown = run_command(compile + "/pool1/MaxPool,/no/such/layer");
@@ -111,15 +111,27 @@ TEST(Segments, InspectShowsSyncPoints) {
       << json.output;
 }
 
+// The agent these tests start: the native rknn_server, or in
+// device_board_segment_tests the aarch64 one under qemu-user (empty: none built).
+std::vector<std::string> agent_command() {
+#if defined(RKNN_BOARD_SERVER)
+  if (std::string(RKNN_BOARD_SERVER).empty()) return {};
+  return {RKNN_BOARD_QEMU, "-L", RKNN_BOARD_SYSROOT, RKNN_BOARD_SERVER};
+#else
+  return {RKNN_SERVER_PATH};
+#endif
+}
+
 // Two clients, two models: A (3 segments) is queued first, B (unsegmented)
 // second, and the queue starts only once both wait (--hold-queue 2). A's
 // first segment runs, then A yields to B, then A finishes.
 TEST(Segments, AgentInterleavesSegmentsInArrivalOrder) {
-  const TempDirectory dir;
+  if (agent_command().empty()) GTEST_SKIP() << "no emulated board: qemu-aarch64 or g++-aarch64-linux-gnu missing";
+  const TempDir dir;
   const auto trace = dir.path() / "trace.txt";
   const std::vector<std::string> args = {"--trace", trace.string(), "--hold-queue", "2", "--watch-pid",
                                          std::to_string(::getpid())};
-  AgentProcess agent({RKNN_SERVER_PATH}, args, dir.path());
+  AgentProcess agent(agent_command(), args, dir.path());
 
   ModelFile model_a(kSegmentedModel);
   ModelFile model_b(RKNN_TEST_MODEL_F16);

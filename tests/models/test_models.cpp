@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "analysis/metrics.h"
 #include "driver/load_model.h"
 #include "io/tensor_file.h"
 #include "lower/to_program.h"
@@ -37,18 +38,6 @@ sim::Tensor run(const ModelCase& c, int level, int threads) {
   return executor.run(std::vector<sim::Tensor>{io::read_npy(file(c, ".input.npy"))}).at(0);
 }
 
-double cosine(const sim::Tensor& a, const sim::Tensor& b) {
-  double dot = 0, na = 0, nb = 0;
-  const auto x = a.values<float>();
-  const auto y = b.values<float>();
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    dot += double(x[i]) * y[i];
-    na += double(x[i]) * x[i];
-    nb += double(y[i]) * y[i];
-  }
-  return dot / std::sqrt(na * nb);
-}
-
 class WholeModel : public ::testing::TestWithParam<ModelCase> {};
 
 TEST_P(WholeModel, MatchesNumpyReferenceAtEveryLevel) {
@@ -56,7 +45,7 @@ TEST_P(WholeModel, MatchesNumpyReferenceAtEveryLevel) {
   for (int level : {0, 3}) {
     const sim::Tensor got = run(GetParam(), level, 2);
     ASSERT_EQ(got.shape(), expected.shape());
-    const double similarity = cosine(got, expected);
+    const double similarity = analysis::compare(expected.values<float>(), got.values<float>()).cosine;
     char distance[32];
     std::snprintf(distance, sizeof distance, "%.3e", 1.0 - similarity);
     RecordProperty("one_minus_cosine_level_" + std::to_string(level), distance);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "analysis/metrics.h"
 #include "artifact/artifact_writer.h"
 #include "driver/compile.h"
 #include "io/tensor_file.h"
@@ -53,16 +54,6 @@ std::vector<float> run_quantized(const Case& c, const sim::Tensor& input) {
   return output;
 }
 
-double cosine(std::span<const float> a, std::span<const float> b) {
-  double dot = 0, na = 0, nb = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    dot += double(a[i]) * b[i];
-    na += double(a[i]) * a[i];
-    nb += double(b[i]) * b[i];
-  }
-  return dot / std::sqrt(na * nb);
-}
-
 class QuantizedModel : public ::testing::TestWithParam<Case> {};
 
 TEST_P(QuantizedModel, OutputAgreesWithFloat) {
@@ -73,7 +64,7 @@ TEST_P(QuantizedModel, OutputAgreesWithFloat) {
   const std::vector<float> got = run_quantized(c, input);
   ASSERT_EQ(got.size(), static_cast<std::size_t>(expected.element_count()));
 
-  const double similarity = cosine(got, expected.values<float>());
+  const double similarity = analysis::compare(expected.values<float>(), got).cosine;
   char text[64];
   std::snprintf(text, sizeof text, "%.7f (1 - cosine = %.2e)", similarity, 1.0 - similarity);
   RecordProperty("cosine", text);

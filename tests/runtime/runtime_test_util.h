@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "aligned_model.h"
 #include "artifact_maker.h"
 #include "compiler/onnx_builder.h"
 #include "rknn/rknn_api_ext.h"
@@ -61,25 +62,6 @@ inline void save_relu_model(const std::filesystem::path& path) {
   b.node("Relu", {"x"}, {"y"}, "relu");
   b.save(path);
 }
-
-// A model buffer on a 64-byte boundary, as a linker places an embedded model,
-// so constants are used in place.
-class AlignedModel {
- public:
-  explicit AlignedModel(const std::string& bytes) : blocks_(bytes.size() / 64 + 1), size_(bytes.size()) {
-    std::memcpy(blocks_.data(), bytes.data(), bytes.size());
-  }
-  void* data() { return blocks_.data(); }
-  std::uint32_t size() const { return static_cast<std::uint32_t>(size_); }
-  std::span<const std::byte> span() const { return {reinterpret_cast<const std::byte*>(blocks_.data()), size_}; }
-
- private:
-  struct alignas(64) Block {
-    unsigned char bytes[64];
-  };
-  std::vector<Block> blocks_;
-  std::size_t size_;
-};
 
 // Destroys the context when the test ends, whatever happened.
 struct ContextHandle {

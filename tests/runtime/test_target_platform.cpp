@@ -136,7 +136,7 @@ TEST_F(RuntimeTargetPlatform, PerfQueriesGiveTheChipsEstimateNextToTheMeasuredTi
 TEST_F(RuntimeTargetPlatform, MemSizeIsTheMemoryPlan) {
   AlignedModel model = model_for({"rk1808"});
   ASSERT_EQ(init_for(model, nullptr), RKNN_SUCC) << rknn_last_error_message();
-  const sim::MemoryPlan plan = sim::plan_memory(program_);
+  const sim::MemoryPlan plan = sim::plan_memory(program_, sim::FloatWeights::kHalf);  // a float16 model
   rknn_mem_size mem{};
   ASSERT_EQ(rknn_query(ctx_.id, RKNN_QUERY_MEM_SIZE, &mem, sizeof mem), RKNN_SUCC);
   EXPECT_EQ(mem.total_weight_size, plan.weight_bytes);

@@ -9,9 +9,12 @@
 
 #include "io/tensor_file.h"
 #include "rknn/model_format.h"
+#include "rknn/sim/json_text.h"
 
 namespace rknn::cli {
 namespace {
+
+using sim::json_string;
 
 const char* layout_name(format::Layout l) {
   switch (l) {
@@ -29,18 +32,6 @@ const char* quant_name(format::QuantType q) {
     case format::QuantType::kAffineAsymmetric: return "AFFINE_ASYMMETRIC";
   }
   return "?";
-}
-
-std::string json_string(const std::string& s) {
-  std::ostringstream out;
-  out << '"';
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') out << '\\' << c;
-    else if (c < 0x20) out << "\\u" << std::hex << std::setw(4) << std::setfill('0') << int(c) << std::dec;
-    else out << c;
-  }
-  out << '"';
-  return out.str();
 }
 
 template <class T>

@@ -45,7 +45,10 @@ std::string plan_json(const ReportModel& m, const sim::MemoryPlan& plan) {
 
 void memory(const MemoryCommand& c) {
   const ReportModel m = load_report_model(c.model, c.flags, c.key);
-  const sim::MemoryPlan plan = sim::plan_memory(m.program);
+  const bool float16 = m.info.quantization == "float16";
+  // Weights as the artifact and a board hold them: a float16 model's as half.
+  const sim::MemoryPlan plan =
+      sim::plan_memory(m.program, float16 ? sim::FloatWeights::kHalf : sim::FloatWeights::kFloat32);
   std::ostringstream text;
   text << "Memory estimate of " << std::filesystem::path(c.model).filename().string() << " (" << m.info.quantization << "):\n"
             << "  Total Weight Memory:          " << mib(plan.weight_bytes) << "\n"
@@ -53,10 +56,10 @@ void memory(const MemoryCommand& c) {
             << plan.unshared_bytes << " bytes without reuse\n"
             << "  Total Memory:                 " << mib(plan.weight_bytes + plan.arena_bytes) << "\n"
             << "  Model size:                   " << mib(m.artifact_bytes) << ", the .rknn artifact\n";
-  if (m.info.quantization == "float16") {
-    // docs/perf-model.md: the artifact and the simulator keep float16 values in float32 containers.
-    text << "  (float16 values are stored as float32 here; a board holding float16 needs about half of the "
-                 "float weight and tensor bytes)\n";
+  if (float16) {
+    // docs/perf-model.md: weights are stored as half; the simulator keeps activations in float32.
+    text << "  (weights count 2 bytes per value, as stored; internal tensors are the simulator's float32 ones, a "
+            "board holding float16 activations needs about half of them)\n";
   }
   print_report(c.output, text.str());
   write_report_file(c.json, plan_json(m, plan));

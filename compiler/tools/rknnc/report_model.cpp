@@ -69,24 +69,6 @@ const sim::Platform& report_platform(const format::ModelInfo& info, const std::s
                      info.quantization + "); `rknnc platforms MODEL` lists the chips that can");
 }
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 void write_report_file(const std::string& path, const std::string& text) {
   if (path.empty()) return;
   const std::filesystem::path p(path);

@@ -9,10 +9,13 @@
 
 #include "commands.h"
 #include "rknn/model_format.h"
+#include "rknn/sim/json_text.h"
 #include "rknn/sim/platforms.h"
 #include "rknn/sim/tensor.h"
 
 namespace rknn::cli {
+
+using sim::json_string;
 
 struct ReportModel {
   format::ModelInfo info;
@@ -35,9 +38,6 @@ const sim::Platform& report_platform(const format::ModelInfo& info, const std::s
 // Every platform of the model's group that runs its quantization type
 // (RKNN list_support_target_platform).
 std::vector<const sim::Platform*> runnable_platforms(const format::ModelInfo& info);
-
-// A JSON string literal for `text`.
-std::string json_string(std::string_view text);
 
 // Writes `text` to `path` (atomically) when `path` is not empty.
 void write_report_file(const std::string& path, const std::string& text);

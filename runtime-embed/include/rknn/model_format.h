@@ -17,8 +17,11 @@
 
 namespace rknn::format {
 
-// Version of the artifact layout; readers refuse others.
-inline constexpr std::uint32_t kFormatVersion = 1;
+// Version of the artifact layout; readers refuse versions outside
+// [kOldestFormatVersion, kFormatVersion]. Version 2: float16 models store their
+// float32 graph constants as IEEE binary16 (half_weights below).
+inline constexpr std::uint32_t kFormatVersion = 2;
+inline constexpr std::uint32_t kOldestFormatVersion = 1;
 // Constants in the data section start on this boundary.
 inline constexpr std::size_t kDataAlignment = 64;
 
@@ -67,6 +70,15 @@ struct ModelInfo {
   std::vector<std::int32_t> sync_after;
 };
 
+// Format version 2 and later: the model's float32 graph constants are stored
+// as IEEE binary16 (DataType Float16, 2 bytes per value, values already
+// rounded to half by the compiler) and widened to float32 when the model is
+// loaded; the graph keeps them as float32 (docs/quantization.md, "float16
+// weights in the artifact"). True for float16 models.
+inline bool half_weights(const ModelInfo& info) {
+  return info.quantization == "float16" && info.format_version >= 2;
+}
+
 // A model that failed verification: the message says what is wrong.
 class FormatError : public std::runtime_error {
  public:
@@ -91,6 +103,7 @@ struct LoadedModel {
 // Verifies the buffer (flatbuffers verifier, then indices, sizes and ranges)
 // and builds the program. Constants reference `bytes` in place when it is
 // 64-byte aligned, so it must outlive the result; otherwise they are copied.
+// Half weights (half_weights above) are widened into owned float32 copies.
 // Throws FormatError.
 LoadedModel load_model(std::span<const std::byte> bytes);
 

@@ -17,10 +17,17 @@ namespace rknn::sim {
 // Every offset and every size is a multiple of this (the Tensor alignment).
 inline constexpr std::uint64_t kPlanAlignment = 64;
 
+// How a model stores its float32 weights: as they are, or as IEEE half, 2
+// bytes per value (float16 models: the artifact and a board hold half
+// weights; the simulator widens them to float32 when it loads the model).
+enum class FloatWeights : std::uint8_t { kFloat32, kHalf };
+
 struct TensorPlacement {
   bool constant = false;     // a weight: offset is into the weight section, not the arena
   std::uint64_t offset = 0;
-  std::uint64_t bytes = 0;   // the tensor's byte size (dtype size * elements), unaligned
+  // The tensor's byte size (dtype size * elements), unaligned; a float32
+  // weight stored as half (FloatWeights::kHalf) counts 2 bytes per value.
+  std::uint64_t bytes = 0;
   std::uint64_t reserved = 0;  // bytes rounded up to kPlanAlignment: what the placement occupies
   // Activations: live during steps [first, last]. Step 0 is the program start
   // (inputs arrive), step n + 1 runs node n; program outputs live to the end.
@@ -42,7 +49,12 @@ struct MemoryPlan {
 // placements already made for tensors live at the same time that fits them,
 // else the lowest offset above those. Deterministic; arena_bytes <=
 // unshared_bytes. Throws Error for a program whose data flow is broken (a
-// tensor read before any node defines it).
-MemoryPlan plan_memory(const Program& program);
+// tensor read before any node defines it). `weights` sizes the weight
+// section only; activations keep their program type.
+MemoryPlan plan_memory(const Program& program, FloatWeights weights = FloatWeights::kFloat32);
+
+// The weight section of plan_memory() alone: every constant on a
+// kPlanAlignment boundary, in program order.
+std::uint64_t weight_section_bytes(const Program& program, FloatWeights weights = FloatWeights::kFloat32);
 
 }  // namespace rknn::sim
