@@ -11,6 +11,7 @@
 #include "quantize/import_prequantized.h"
 #include "quantize/quantize_graph.h"
 #include "ir/error.h"
+#include "lower/sync_points.h"
 #include "lower/to_program.h"
 #include "passes/infer_shapes.h"
 #include "precompile/precompile.h"
@@ -219,41 +220,12 @@ std::string canonical_quantization(const std::string& name) {
   throw CompileError("unknown quantization type '" + name + "'; expected one of " + known);
 }
 
-// --sync-layers: each name must be a node of the compiled program, other than
-// the last one (a sync point there would split nothing off). Returns the node
-// indices, ascending, without repeats.
-static std::vector<std::int32_t> sync_points(const sim::Program& program, const std::vector<std::string>& layers) {
-  std::vector<std::int32_t> points;
-  for (const std::string& name : layers) {
-    const auto it = std::find_if(program.nodes.begin(), program.nodes.end(),
-                                 [&](const sim::ProgramNode& pn) { return pn.node.name == name; });
-    if (it == program.nodes.end()) {
-      std::string known;
-      for (std::size_t k = 0; k < program.nodes.size() && k < 12; ++k) known += " '" + program.nodes[k].node.name + "'";
-      if (program.nodes.size() > 12) known += " ...";
-      throw CompileError("--sync-layers: the compiled model has no layer named '" + name +
-                         "' (optimization may have fused it into another); its layers are" + known);
-    }
-    const auto index = static_cast<std::int32_t>(it - program.nodes.begin());
-    if (static_cast<std::size_t>(index) + 1 == program.nodes.size()) {
-      throw CompileError("--sync-layers: '" + name + "' is the last layer; a sync point after it splits nothing off");
-    }
-    points.push_back(index);
-  }
-  std::sort(points.begin(), points.end());
-  points.erase(std::unique(points.begin(), points.end()), points.end());
-  return points;
-}
-
 CompiledModel compile_model(const std::filesystem::path& model, const CompileOptions& options) {
   const std::string quant = canonical_quantization(options.quantization);
   for (const auto& q : kQuantNames) {
     if (quant == q.canonical && !q.implemented) {
       throw CompileError("quantization type '" + quant + "' is not available yet in this compiler (float32 and float16 are)");
     }
-  }
-  if (options.precompile && !options.sync_layers.empty()) {
-    throw CompileError("--sync-layers cannot be combined with --precompile yet: a pre-compiled program runs in one piece");
   }
   if (options.precompile && options.platforms.size() != 1) {
     throw CompileError("--precompile lowers the model for one platform; give exactly one --platform (got " +
@@ -273,12 +245,15 @@ CompiledModel compile_model(const std::filesystem::path& model, const CompileOpt
   if (is_integer_quantization(quant) && !prequantized) quantize_with_calibration(graph, resolved, result.log);
   result.program = lower::to_program(graph);
   result.info = model_info(result.program, resolved);
-  result.info.sync_after = sync_points(result.program, options.sync_layers);
   if (options.precompile) {  // compiler/precompile/, docs/precompile.md
-    precompile::Precompiled precompiled = precompile::precompile(result.program, options.platforms.front());
+    precompile::Precompiled precompiled =
+        precompile::precompile(result.program, options.platforms.front(), 0, options.sync_layers);
     for (std::string& line : precompile::describe(precompiled, result.program)) result.log.push_back(std::move(line));
     result.precompiled = std::move(precompiled.plan);
     result.info.precompiled = true;
+    result.info.sync_after = std::move(precompiled.sync_after);
+  } else {
+    result.info.sync_after = lower::sync_points(result.program, options.sync_layers);
   }
   if (options.dataset) {
     result.dependencies.push_back(*options.dataset);

@@ -94,8 +94,9 @@ std::string pool_refusal(const sim::OpNode& pool, const sim::TensorType& input) 
   return "";
 }
 
-Fusion fuse(const sim::Program& program) {
+Fusion fuse(const sim::Program& program, const std::vector<std::int32_t>& sync_after) {
   const Readers readers(program);
+  const std::set<int> sync(sync_after.begin(), sync_after.end());
   Fusion fusion;
   std::vector<bool> grouped(program.nodes.size(), false);
   for (std::size_t n = 0; n < program.nodes.size(); ++n) {
@@ -103,7 +104,7 @@ Fusion fuse(const sim::Program& program) {
     std::vector<int> group{static_cast<int>(n)};
     grouped[n] = true;
     const sim::ProgramNode& pn = program.nodes[n];
-    if (pn.node.op == "Conv" && wires_one_output(pn)) {
+    if (pn.node.op == "Conv" && wires_one_output(pn) && !sync.contains(static_cast<int>(n))) {
       int tail = static_cast<int>(n);
       const int relu = readers.sole_reader(program, first_output(program, tail));
       if (relu >= 0 && program.nodes[static_cast<std::size_t>(relu)].node.op == "Relu") {
@@ -112,7 +113,7 @@ Fusion fuse(const sim::Program& program) {
         tail = relu;
       }
       const int value = first_output(program, tail);
-      const int pool = readers.sole_reader(program, value);
+      const int pool = sync.contains(tail) ? -1 : readers.sole_reader(program, value);
       const sim::ProgramNode* pool_node = pool >= 0 ? &program.nodes[static_cast<std::size_t>(pool)] : nullptr;
       if (pool_node && pool_node->node.op == "MaxPool") {
         PoolDecision decision{static_cast<int>(n), pool, false, ""};

@@ -9,9 +9,11 @@
 //
 // A fused node's input must be read by it alone and must not be a program
 // output: the intermediate value never reaches memory. Every other node is a
-// step of its own.
+// step of its own. A sync point (--sync-layers) ends a step: the node after
+// it never joins the step of the node before.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,7 +35,8 @@ struct Fusion {
   std::vector<PoolDecision> pools;       // every Conv -> MaxPool pair considered
 };
 
-Fusion fuse(const sim::Program& program);
+// `sync_after`: node indices after which a segment ends.
+Fusion fuse(const sim::Program& program, const std::vector<std::int32_t>& sync_after = {});
 
 // Why the MaxPool `pool`, reading a value of type `input`, cannot run inside
 // the Conv before it; empty when it can.

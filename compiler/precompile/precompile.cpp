@@ -1,6 +1,7 @@
 #include "precompile/precompile.h"
 
 #include "ir/error.h"
+#include "lower/sync_points.h"
 #include "precompile/fold_static.h"
 #include "precompile/memory.h"
 #include "precompile/program_view.h"
@@ -29,9 +30,11 @@ void check_outputs(const sim::Program& program) {
 }
 
 // Step 5: the runtime's own loader must accept the plan.
-void verify(const sim::Program& program, const sim::PlannedProgram& plan) {
+void verify(const sim::Program& program, const Precompiled& result) {
+  sim::ExecutorOptions options;
+  options.sync_after.assign(result.sync_after.begin(), result.sync_after.end());
   try {
-    sim::PlannedExecutor executor(borrowed_view(program), plan);
+    sim::PlannedExecutor executor(borrowed_view(program), result.plan, options);
   } catch (const sim::Error& e) {
     throw CompileError(std::string("pre-compilation produced a program the simulator refuses: ") + e.what());
   }
@@ -41,12 +44,14 @@ std::string kib(std::uint64_t bytes) { return std::to_string((bytes + 1023) / 10
 
 }  // namespace
 
-Precompiled lower(sim::Program& program, const std::string& platform, std::uint64_t buffer_bytes) {
+Precompiled lower(sim::Program& program, const std::string& platform, std::uint64_t buffer_bytes,
+                  const std::vector<std::string>& sync_layers) {
   const sim::Platform& target = find_target(platform);
   Precompiled result;
   result.folded = fold_static(program);
   check_outputs(program);
-  result.fusion = fuse(program);
+  result.sync_after = lower::sync_points(program, sync_layers);
+  result.fusion = fuse(program, result.sync_after);
   result.plan.platform = platform;
   result.plan.buffer_bytes = buffer_bytes ? buffer_bytes : static_cast<std::uint64_t>(target.onchip_kib) * 1024;
   const TilingTarget tiling{result.plan.buffer_bytes, target.channel_granule_out};
@@ -60,9 +65,10 @@ Precompiled lower(sim::Program& program, const std::string& platform, std::uint6
   return result;
 }
 
-Precompiled precompile(sim::Program& program, const std::string& platform, std::uint64_t buffer_bytes) {
-  Precompiled result = lower(program, platform, buffer_bytes);
-  verify(program, result.plan);
+Precompiled precompile(sim::Program& program, const std::string& platform, std::uint64_t buffer_bytes,
+                       const std::vector<std::string>& sync_layers) {
+  Precompiled result = lower(program, platform, buffer_bytes, sync_layers);
+  verify(program, result);
   return result;
 }
 

@@ -24,7 +24,7 @@ class ModelRunner {
   virtual std::vector<sim::Tensor> run(std::span<const sim::Tensor> inputs) = 0;
   virtual const std::vector<sim::NodeTiming>& last_timings() const = 0;  // one per program node
   // The same run in segments split at the model's sync points, as
-  // sim::Executor::start/run_segment/results; a pre-compiled model runs in one.
+  // sim::Executor::start/run_segment/results.
   virtual std::size_t segment_count() const = 0;
   virtual void start(std::span<const sim::Tensor> inputs) = 0;
   virtual void run_segment(std::size_t k) = 0;

@@ -114,22 +114,7 @@ Executor::Executor(Program program, ExecutorOptions options)
   }
   if (options_.planned_memory) place_in_arena();
   timings_.resize(program_.nodes.size());
-  set_segments();
-}
-
-void Executor::set_segments() {
-  const std::size_t nodes = program_.nodes.size();
-  std::size_t previous = 0;
-  for (std::size_t after : options_.sync_after) {
-    if (after + 1 >= nodes || (!segment_ends_.empty() && after + 1 <= previous)) {
-      throw Error("sync point after node " + std::to_string(after) + ": expected ascending node indices below " +
-                  std::to_string(nodes > 0 ? nodes - 1 : 0));
-    }
-    previous = after + 1;
-    segment_ends_.push_back(previous);
-  }
-  segment_ends_.push_back(nodes);
-  next_segment_ = segment_ends_.size();
+  segments_ = Segments(options_.sync_after, program_.nodes.size(), "node");
 }
 
 void Executor::place_in_arena() {
@@ -196,18 +181,14 @@ void Executor::start(std::span<const Tensor> inputs) {
     slot[index] = &inputs[i];
   }
   slots_ = std::move(slot);
-  next_segment_ = 0;
+  segments_.start();
 }
 
 void Executor::run_segment(std::size_t k) {
-  if (k != next_segment_ || k >= segment_count()) {
-    throw Error("segment " + std::to_string(k) + " of " + std::to_string(segment_count()) +
-                (next_segment_ < segment_count() ? ": the next one to run is " + std::to_string(next_segment_)
-                                                 : ": no run started"));
-  }
+  segments_.enter(k);
   std::vector<const Tensor*> in;
   std::vector<Tensor*> out;
-  for (std::size_t n = k == 0 ? 0 : segment_ends_[k - 1]; n < segment_ends_[k]; ++n) {
+  for (std::size_t n = segments_.begin(k); n < segments_.end(k); ++n) {
     const ProgramNode& pn = program_.nodes[n];
     in.clear();
     out.clear();
@@ -224,11 +205,11 @@ void Executor::run_segment(std::size_t k) {
     timings_[n] = {pn.node.name, pn.node.op,
                    std::chrono::duration<double, std::micro>(stop - start).count()};
   }
-  ++next_segment_;
+  segments_.leave();
 }
 
 std::vector<Tensor> Executor::results() const {
-  if (next_segment_ != segment_count() || slots_.size() != program_.tensors.size()) {
+  if (!segments_.finished() || slots_.size() != program_.tensors.size()) {
     throw Error("results before the last segment has run");
   }
   std::vector<Tensor> results;

@@ -182,6 +182,22 @@ PlannedExecutor::PlannedExecutor(Program program, PlannedProgram plan, ExecutorO
     }
   }
   timings_.resize(program_.nodes.size());  // named at the first run
+  set_segments();
+}
+
+// A sync point must end a step: the compiler never fuses across one.
+void PlannedExecutor::set_segments() {
+  std::vector<std::size_t> last_steps;
+  for (std::size_t node : options_.sync_after) {
+    const auto step = std::find_if(plan_.steps.begin(), plan_.steps.end(), [node](const PlannedStep& st) {
+      return !st.nodes.empty() && static_cast<std::size_t>(st.nodes.back()) == node;
+    });
+    if (step == plan_.steps.end()) {
+      throw Error("sync point after node " + std::to_string(node) + ": no pre-compiled step ends with that node");
+    }
+    last_steps.push_back(static_cast<std::size_t>(step - plan_.steps.begin()));
+  }
+  segments_ = Segments(last_steps, plan_.steps.size(), "step");
 }
 
 PlannedExecutor::~PlannedExecutor() = default;
@@ -496,6 +512,12 @@ void PlannedExecutor::run_step(std::size_t index) {
 }
 
 std::vector<Tensor> PlannedExecutor::run(std::span<const Tensor> inputs) {
+  start(inputs);
+  for (std::size_t k = 0; k < segment_count(); ++k) run_segment(k);
+  return results();
+}
+
+void PlannedExecutor::start(std::span<const Tensor> inputs) {
   if (inputs.size() != program_.inputs.size()) {
     throw Error("program expects " + std::to_string(program_.inputs.size()) + " inputs, got " +
                 std::to_string(inputs.size()));
@@ -515,13 +537,23 @@ std::vector<Tensor> PlannedExecutor::run(std::span<const Tensor> inputs) {
       timings_[n].op = program_.nodes[n].node.op;
     }
   }
-  for (std::size_t s = 0; s < plan_.steps.size(); ++s) {
+  segments_.start();
+}
+
+void PlannedExecutor::run_segment(std::size_t k) {
+  segments_.enter(k);
+  for (std::size_t s = segments_.begin(k); s < segments_.end(k); ++s) {
     const auto start = std::chrono::steady_clock::now();
     run_step(s);
     const auto stop = std::chrono::steady_clock::now();
     timings_[static_cast<std::size_t>(plan_.steps[s].nodes.front())].microseconds =
         std::chrono::duration<double, std::micro>(stop - start).count();
   }
+  segments_.leave();
+}
+
+std::vector<Tensor> PlannedExecutor::results() const {
+  if (!segments_.finished()) throw Error("results before the last segment has run");
   std::vector<Tensor> results;
   for (int index : program_.outputs) results.emplace_back(views_[static_cast<std::size_t>(index)]);
   return results;

@@ -46,6 +46,16 @@ bool wait_for_line(const std::filesystem::path& path, const std::string& line) {
   return false;
 }
 
+// The model's one input as NCHW float32.
+int set_float_input(rknn_context ctx, std::vector<float> data) {
+  rknn_input in{};
+  in.buf = data.data();
+  in.size = static_cast<std::uint32_t>(data.size() * sizeof(float));
+  in.type = RKNN_TENSOR_FLOAT32;
+  in.fmt = RKNN_TENSOR_NCHW;
+  return rknn_inputs_set(ctx, 1, &in);
+}
+
 TEST(Segments, RunSegmentGivesRunsBytes) {
   ModelFile model(kSegmentedModel);
   const std::vector<float> input = test_input(7);
@@ -53,13 +63,7 @@ TEST(Segments, RunSegmentGivesRunsBytes) {
 
   Context ctx;
   ASSERT_EQ(init_on(ctx, model, "simulator"), RKNN_SUCC) << rknn_last_error_message();
-  std::vector<float> data = input;
-  rknn_input in{};
-  in.buf = data.data();
-  in.size = static_cast<std::uint32_t>(data.size() * sizeof(float));
-  in.type = RKNN_TENSOR_FLOAT32;
-  in.fmt = RKNN_TENSOR_NCHW;
-  ASSERT_EQ(rknn_inputs_set(ctx.id, 1, &in), RKNN_SUCC) << rknn_last_error_message();
+  ASSERT_EQ(set_float_input(ctx.id, input), RKNN_SUCC) << rknn_last_error_message();
   std::uint32_t count = 0;
   ASSERT_EQ(rknn_run_segment(ctx.id, 0, &count, nullptr), RKNN_SUCC) << rknn_last_error_message();
   ASSERT_EQ(count, 3u);
@@ -84,6 +88,29 @@ TEST(Segments, SyncPointsDoNotChangeResults) {
   ModelFile plain(RKNN_TEST_MODEL_F16);  // the same model and options, without sync points
   const std::vector<float> input = test_input(11);
   EXPECT_EQ(simulator_outputs(segmented, input), simulator_outputs(plain, input));
+}
+
+// The same sync points in a pre-compiled model: its steps split into the same
+// 3 segments, run one by one with the graph path's bytes.
+TEST(Segments, PrecompiledModelsRunInSegmentsToo) {
+  ModelFile precompiled(RKNN_TEST_MODEL_SYNC_PRECOMPILED);
+  ModelFile plain(RKNN_TEST_MODEL_F16);
+  const std::vector<float> input = test_input(5);
+  const Outputs whole = simulator_outputs(plain, input);
+  EXPECT_EQ(simulator_outputs(precompiled, input), whole);
+
+  Context ctx;
+  ASSERT_EQ(init_on(ctx, precompiled, "simulator"), RKNN_SUCC) << rknn_last_error_message();
+  ASSERT_EQ(set_float_input(ctx.id, input), RKNN_SUCC) << rknn_last_error_message();
+  std::uint32_t count = 0;
+  for (std::uint32_t k = 0; k < 3; ++k) {
+    ASSERT_EQ(rknn_run_segment(ctx.id, k, &count, nullptr), RKNN_SUCC) << rknn_last_error_message();
+    EXPECT_EQ(count, 3u);
+  }
+  Outputs stepped;
+  stepped.raw.push_back(output_of(ctx.id, 0, false));
+  stepped.floats.push_back(output_of(ctx.id, 0, true));
+  EXPECT_EQ(stepped, whole);
 }
 
 TEST(Segments, CompileErrorsNameTheLayer) {

@@ -165,6 +165,16 @@ TEST(ReluRule, AConvValueOthersReadStaysInMemory) {
   EXPECT_EQ(fuse(b.program()).groups.size(), 2u);
 }
 
+// A sync point (--sync-layers) ends a step: after the Conv, the Relu runs
+// apart; after the Relu, the pool does.
+TEST(SyncPoints, NoStepRunsAcrossOne) {
+  PoolCase c{"", kU8, 8, 8, 2, 2, 0, true, ""};
+  const sim::Program program = conv_pool(c, true);  // Conv 0, Relu 1, MaxPool 2
+  EXPECT_EQ(fuse(program).groups, (std::vector<std::vector<int>>{{0, 1, 2}}));
+  EXPECT_EQ(fuse(program, {0}).groups, (std::vector<std::vector<int>>{{0}, {1}, {2}}));
+  EXPECT_EQ(fuse(program, {1}).groups, (std::vector<std::vector<int>>{{0, 1}, {2}}));
+}
+
 TEST(PoolRuleSides, APoolWritingIndicesOrReadTwiceRunsApart) {
   PoolCase c{"", kU8, 8, 8, 2, 2, 0, true, ""};
   sim::Program program = conv_pool(c, false);

@@ -687,6 +687,129 @@ TEST(QuantizedSweep, PoolsAreThreadDeterministic) {
   }
 }
 
+// ---- Fast == reference sweeps of the fast paths' corners ----
+// (docs/quantization-nn.md, "Fast kernels"): depthwise planes split by stride
+// phase, the int16 split form (zero points 0), SSE2 requantization rows (8
+// outputs at a time, then a scalar tail), GEMM blocks, depth blocks and
+// 64-pair partial sums.
+
+// int16 codes drawn for the split form: zero points 0 and codes that
+// include the storage extremes.
+QuantParams zero_point_zero(Rng& rng, std::int64_t channels, int axis) {
+  QuantParams p{{}, {}, channels > 1 ? axis : -1};
+  for (std::int64_t c = 0; c < std::max<std::int64_t>(channels, 1); ++c) {
+    p.scale.push_back(rng.real(0.001f, 0.1f));
+    p.zero_point.push_back(0);
+  }
+  return p;
+}
+
+Tensor extreme_codes(Rng& rng, DType type, Shape shape) {
+  Ints v(static_cast<std::size_t>(element_count(shape)));
+  for (auto& x : v) {
+    x = rng.range(0, 4) == 0 ? (rng.coin() ? type_min(type) : type_max(type)) : rng.range(type_min(type), type_max(type));
+  }
+  return codes_of(type, std::move(shape), v);
+}
+
+struct ConvCase {
+  DType type = DType::kUInt8;
+  Shape xs, ws;
+  Attributes attributes;
+  bool zero_points_zero = false;
+  bool per_channel = false;
+  bool constant_weights = true;
+  std::int64_t bias_magnitude = 0;  // 0: no bias
+};
+
+void run_conv_case(Rng& rng, const ConvCase& c, const std::string& what) {
+  const std::int64_t m = c.ws[0];
+  const QuantParams wq = c.zero_points_zero ? zero_point_zero(rng, c.per_channel ? m : 1, 0)
+                                            : random_params(rng, c.type, c.per_channel ? m : 1, 0);
+  const QuantParams xq = c.zero_points_zero ? zero_point_zero(rng, 1, -1) : random_params(rng, c.type, 1, -1);
+  QuantSpec q{{xq, wq, std::nullopt}, {random_params(rng, c.type, 1, -1)}};
+  std::vector<OpInput> in{runtime(extreme_codes(rng, c.type, c.xs)), constant(extreme_codes(rng, c.type, c.ws))};
+  in[1].constant = c.constant_weights;
+  if (c.bias_magnitude > 0) {
+    Ints bias;
+    for (std::int64_t i = 0; i < m; ++i) bias.push_back(rng.range(-c.bias_magnitude, c.bias_magnitude));
+    in.push_back(constant(int32s({m}, bias)));
+  }
+  run_all(make_node("Conv", c.attributes), in, q, what);
+}
+
+TEST(QuantizedSweep, DepthwiseFastMatchesReference) {
+  Rng rng(4242);
+  for (int iter = 0; iter < 36; ++iter) {
+    ConvCase c;
+    c.type = kTypes[iter % 3];
+    const std::int64_t channels = rng.range(1, 4), multiplier = rng.range(1, 2);
+    const std::int64_t kh = rng.range(1, 5), kw = rng.range(1, 5), dilation = rng.range(1, 2);
+    const std::int64_t h = rng.range(kh * dilation, 21), w = rng.range(kw * dilation, 40);
+    c.attributes = random_activation(rng);
+    c.attributes.set("group", channels);
+    c.attributes.set("strides", Ints{rng.range(1, 3), rng.range(1, 3)});
+    c.attributes.set("dilations", Ints{dilation, rng.range(1, 2)});
+    c.attributes.set("pads", Ints{rng.range(0, 2), rng.range(0, 2), rng.range(0, 2), rng.range(0, 2)});
+    c.xs = {rng.range(1, 2), channels, h, w};
+    c.ws = {channels * multiplier, 1, kh, kw};
+    c.zero_points_zero = c.type == DType::kInt16 && rng.coin();
+    c.per_channel = rng.coin();
+    c.constant_weights = iter % 4 != 0;
+    c.bias_magnitude = rng.coin() ? 5000 : (rng.coin() ? 0 : 2000000000);
+    try {
+      run_conv_case(rng, c, "depthwise sweep " + std::to_string(iter));
+    } catch (const Error& e) {
+      // The dilated kernel may not fit the input: skip such draws.
+      EXPECT_NE(std::string(e.what()).find("kernel"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(QuantizedSweep, LargeConvFastMatchesReference) {
+  Rng rng(777);
+  for (int iter = 0; iter < 12; ++iter) {
+    ConvCase c;
+    c.type = kTypes[iter % 3];
+    const bool pointwise = iter % 2 == 0;
+    // Pointwise: depth beyond one 512 block and many pixels; 3x3: depth 9 * cg.
+    const std::int64_t cg = pointwise ? rng.range(100, 600) : rng.range(8, 60);
+    const std::int64_t m = rng.range(1, 80), h = rng.range(3, 14), w = rng.range(3, 20);
+    c.attributes = random_activation(rng);
+    if (!pointwise) {
+      c.attributes.set("pads", Ints{1, 1, 1, 1});
+      c.attributes.set("strides", Ints{rng.range(1, 2), 1});
+    }
+    c.xs = {1, cg, h, w};
+    c.ws = {m, cg, pointwise ? 1 : 3, pointwise ? 1 : 3};
+    c.zero_points_zero = c.type == DType::kInt16 && iter % 4 < 2;
+    c.per_channel = rng.coin();
+    c.constant_weights = iter % 3 != 0;
+    c.bias_magnitude = rng.coin() ? 100000 : 0;
+    run_conv_case(rng, c, "large conv sweep " + std::to_string(iter));
+  }
+}
+
+// int16 Gemm with zero points 0: the split form with A either side (runtime
+// activations, constant weights) and extreme codes.
+TEST(QuantizedSweep, Int16GemmSplitFormMatchesReference) {
+  Rng rng(31);
+  for (int iter = 0; iter < 10; ++iter) {
+    const DType type = DType::kInt16;
+    const std::int64_t m = rng.range(1, 40), n = rng.range(1, 200), k = rng.range(1, 700);
+    const bool tb = rng.coin();
+    Attributes a = random_activation(rng);
+    a.set("transB", std::int64_t{tb});
+    const QuantParams aq = zero_point_zero(rng, 1, -1);
+    const QuantParams bq = zero_point_zero(rng, rng.coin() ? n : 1, tb ? 0 : 1);
+    std::vector<OpInput> in{runtime(extreme_codes(rng, type, {m, k})),
+                            constant(extreme_codes(rng, type, tb ? Shape{n, k} : Shape{k, n}))};
+    if (rng.coin()) in[1].constant = false;
+    run_all(make_node("Gemm", a), in, {{aq, bq}, {random_params(rng, type, 1, -1)}},
+            "int16 gemm sweep " + std::to_string(iter));
+  }
+}
+
 // ---- Golden bytes ----
 
 std::uint64_t fnv1a(const Tensor& t) {

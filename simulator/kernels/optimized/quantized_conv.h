@@ -2,8 +2,9 @@
 // General Conv is a GEMM per (image, group) on kernels/optimized/quantized_gemm.h:
 // packed weight offsets (w - w_zp[c]) times im2col panels of input offsets
 // (x - x_zp, 0 in the padding). Depthwise Conv has a direct kernel that
-// accumulates each output row over the taps. Both finish every sum with the
-// reference's OutputStage.
+// accumulates each output row over the taps from a zero-padded plane of
+// offsets split by stride phase. Both finish every sum with the reference's
+// OutputStage rule (optimized::Requantizer).
 #pragma once
 
 #include <cstdint>

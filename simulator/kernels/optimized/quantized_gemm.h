@@ -1,12 +1,14 @@
 // Fast integer GEMM with packed panels for the quantized Conv, Gemm and
 // MatMul. Operands are packed as offsets from their zero points (x - zx,
-// w - zw[c]): int16 for 8-bit codes, int32 for int16 codes, so the
-// micro-kernel is a plain widening multiply-add that GCC auto-vectorizes and
-// padding packs as 0. Sums are exact: int32 accumulators for 8-bit codes when
-// ops::fits_int32 says no sum can overflow, int64 otherwise. Exact integer
-// sums do not depend on the order, so any blocking or thread split gives the
-// reference's bytes; the caller's store function applies the same
-// OutputStage as the reference kernel.
+// w - zw[c]): int16 for 8-bit codes, int32 for int16 codes, padding packs as
+// 0. Panels hold the depth in pairs (k, k + 1) side by side, so the SSE2
+// micro-kernel multiplies and adds a pair in one pmaddwd; the portable
+// micro-kernel (aarch64, and tested on x86) reads the same layout. Sums are
+// exact: int32 accumulators for 8-bit codes when ops::fits_int32 says no sum
+// can overflow, int64 otherwise. Exact integer sums do not depend on the
+// order, so any blocking, micro-kernel or thread split gives the reference's
+// bytes; the caller's store function applies the same OutputStage as the
+// reference kernel (through optimized::Requantizer).
 #pragma once
 
 #include <cstdint>
@@ -27,10 +29,13 @@ template <class T>
 using Offset = std::conditional_t<sizeof(T) == 1, std::int16_t, std::int32_t>;
 
 inline constexpr std::int64_t kQTileRows = 4;
-inline constexpr std::int64_t kQTileCols = 16;
+inline constexpr std::int64_t kQTileCols = 8;
 
-// Same panel layout as sgemm.h: A in panels of kQTileRows rows, each holding
-// its rows' values for every k in order; B in panels of kQTileCols columns.
+// A in panels of kQTileRows rows, B in panels of kQTileCols columns. A panel
+// holds depth pair q (k = 2q, 2q + 1) at [q * 2 * width, (q + 1) * 2 * width):
+// for each row (column) of the panel in order, its values at k = 2q and
+// 2q + 1. The depth is padded to even with zeros.
+inline std::int64_t qpadded_depth(std::int64_t depth) { return (depth + 1) / 2 * 2; }
 std::int64_t qpacked_a_size(std::int64_t rows, std::int64_t depth);
 std::int64_t qpacked_b_size(std::int64_t depth, std::int64_t cols);
 
@@ -59,11 +64,41 @@ template <class Acc>
 using QStoreFn = std::function<void(std::int64_t r0, std::int64_t rows, std::int64_t c0,
                                     std::int64_t cols, const Acc* acc)>;
 
+// The micro-kernels: kBest takes the SSE2 ones (pmaddwd) where they are
+// compiled in (x86-64), kPortable the plain C++ ones (the only ones on
+// aarch64). Both give the same exact sums.
+enum class QMicroKernel { kBest, kPortable };
+
+// One full kQTileRows x kQTileCols tile over `pairs` depth pairs of packed
+// panels: out (row stride ldo) = (first) or += the products.
+template <class P, class Acc>
+void qmicro_kernel_portable(std::int64_t pairs, const P* a, const P* b, Acc* out,
+                            std::int64_t ldo, bool first);
+#if defined(__SSE2__)
+void qmicro_kernel_sse2(std::int64_t pairs, const std::int16_t* a, const std::int16_t* b,
+                        std::int32_t* out, std::int64_t ldo, bool first);
+#endif
+
+// int16 codes (int32 offsets, int64 sums) run in a split form when every A
+// offset of a block fits in int16 (zero points 0, as dynamic fixed point
+// has) and every B offset in [-65536, 65535] (always, for int16 codes): B's
+// offsets become 256 * hi + lo with hi in [-256, 255] and lo in [0, 255],
+// each depth pair's panel row holding the 2 * kQTileCols high values then
+// the 2 * kQTileCols low values, so that int16 products still go through
+// pmaddwd. Otherwise they take qmicro_kernel_portable<int32, int64>.
+void qmicro_kernel_split_portable(std::int64_t pairs, const std::int16_t* a, const std::int16_t* b,
+                                  std::int64_t* out, std::int64_t ldo, bool first);
+#if defined(__SSE2__)
+void qmicro_kernel_split_sse2(std::int64_t pairs, const std::int16_t* a, const std::int16_t* b,
+                              std::int64_t* out, std::int64_t ldo, bool first);
+#endif
+
 // P/Acc: int16/int32, int16/int64 or int32/int64. Parallel over blocks of C
 // when pool is given.
 template <class P, class Acc>
 void qgemm(std::int64_t m, std::int64_t n, std::int64_t k, const QOperand<P>& a,
-           const QOperand<P>& b, const QStoreFn<Acc>& store, ThreadPool* pool);
+           const QOperand<P>& b, const QStoreFn<Acc>& store, ThreadPool* pool,
+           QMicroKernel kernel = QMicroKernel::kBest);
 
 // Operands packed block by block while the product runs; the matrix and the
 // zero points must outlive the call.

@@ -10,6 +10,7 @@
 
 #include "rknn/sim/memory_plan.h"
 #include "rknn/sim/program.h"
+#include "rknn/sim/segments.h"
 
 namespace rknn::sim {
 
@@ -60,7 +61,7 @@ class Executor {
   // for k = 0 .. segment_count() - 1 in order, then results(). The bytes are
   // those of run(). `inputs` must stay alive until the last segment has run.
   // Out of order or before start(): throws Error.
-  std::size_t segment_count() const { return segment_ends_.size(); }
+  std::size_t segment_count() const { return segments_.count(); }
   void start(std::span<const Tensor> inputs);
   void run_segment(std::size_t k);
   std::vector<Tensor> results() const;
@@ -78,7 +79,6 @@ class Executor {
 
  private:
   void place_in_arena();
-  void set_segments();
 
   Program program_;
   ExecutorOptions options_;
@@ -88,9 +88,8 @@ class Executor {
   std::vector<std::optional<Tensor>> folded_;  // values evaluated while preparing
   std::vector<NodeTiming> timings_;
   Tensor arena_;  // planned_memory: every activation lives in here
-  std::vector<std::size_t> segment_ends_;  // one past each segment's last node
+  Segments segments_;
   std::vector<const Tensor*> slots_;       // the value each tensor index reads in the current run
-  std::size_t next_segment_ = 0;           // segment_count(): no run in progress
 };
 
 }  // namespace rknn::sim

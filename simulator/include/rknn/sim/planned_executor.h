@@ -36,6 +36,13 @@ class PlannedExecutor {
   // As Executor::run: inputs of the program's input types, outputs in order.
   std::vector<Tensor> run(std::span<const Tensor> inputs);
 
+  // As Executor::start/run_segment/results: the steps in segments split at
+  // ExecutorOptions::sync_after (node indices; each must end a step).
+  std::size_t segment_count() const { return segments_.count(); }
+  void start(std::span<const Tensor> inputs);
+  void run_segment(std::size_t k);
+  std::vector<Tensor> results() const;
+
   // One entry per program node, as Executor::last_timings: a step's time goes
   // to its first node, the other nodes of a fused step and nodes folded away
   // by the compiler show 0.
@@ -63,6 +70,7 @@ class PlannedExecutor {
   void prepare_kernel(const PlannedStep& step, const PreparedStep& prepared, const TileKernel& kernel,
                       const Tile& tile, PreparedKernel& prepared_kernel);
   void run_step(std::size_t index);
+  void set_segments();
 
   Program program_;
   PlannedProgram plan_;
@@ -73,6 +81,7 @@ class PlannedExecutor {
   std::vector<bool> placed_;
   std::vector<PreparedStep> steps_;
   std::vector<NodeTiming> timings_;
+  Segments segments_;  // of steps
 };
 
 }  // namespace rknn::sim
