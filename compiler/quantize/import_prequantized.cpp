@@ -10,6 +10,7 @@
 #include "passes/infer_shapes.h"
 #include "passes/passes.h"
 #include "passes/rewrite.h"
+#include "quantize/integer_kernel.h"
 #include "rknn/sim/error.h"
 #include "rknn/sim/op.h"
 
@@ -572,39 +573,18 @@ class Folder {
   // Whether the integer kernel accepts the node as folded, producing the
   // quantized output types.
   bool prepares(const Candidate& c, std::string& why) const {
-    std::vector<sim::InputInfo> inputs;
-    for (const auto& name : c.node.inputs) {
-      sim::InputInfo info;
-      if (!name.empty()) {
-        const ir::Value& v = g_.value(name);
-        info = {true, v.type, v.constant ? &*v.constant : nullptr, v.quant ? &*v.quant : nullptr};
-      }
-      inputs.push_back(info);
-    }
-    sim::OpNode op{c.node.op, c.node.name, c.node.attrs, c.node.outputs.size(), {}};
+    std::vector<std::optional<sim::QuantParams>> quant;
+    std::vector<sim::TensorType> types;
     for (const auto& out : c.node.outputs) {
       auto pending = c.new_integers.find(out);
-      op.output_quant.push_back(pending != c.new_integers.end() ? std::optional(pending->second)
-                                                                : (out.empty() ? std::nullopt : g_.value(out).quant));
+      quant.push_back(pending != c.new_integers.end() ? std::optional(pending->second)
+                                                      : (out.empty() ? std::nullopt : g_.value(out).quant));
+      sim::TensorType want = out.empty() ? sim::TensorType{} : g_.value(out).type;
+      want.dtype = sim::DType::kUInt8;
+      types.push_back(std::move(want));
     }
-    try {
-      const sim::Prepared prepared = sim::prepare_node(op, inputs);
-      for (std::size_t k = 0; k < c.node.outputs.size(); ++k) {
-        if (c.node.outputs[k].empty()) continue;
-        sim::TensorType want = g_.value(c.node.outputs[k]).type;
-        want.dtype = sim::DType::kUInt8;
-        if (!(prepared.outputs[k] == want)) {
-          why = "its integer kernel produces " + prepared.outputs[k].to_string();
-          return false;
-        }
-      }
-      return true;
-    } catch (const sim::Error& e) {
-      why = e.what();
-      const auto colon = why.find("': ");
-      if (colon != std::string::npos) why = why.substr(colon + 3);
-      return false;
-    }
+    why = integer_kernel_refusal(g_, c.node, quant, types);
+    return why.empty();
   }
 
   void commit(std::size_t index, Candidate c) {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "ir/error.h"
+#include "quantize/integer_kernel.h"
 #include "rknn/sim/error.h"
 #include "rknn/sim/op.h"
 
@@ -171,32 +172,14 @@ class Rewriter {
         std::any_of(node.inputs.begin(), node.inputs.end(), [&](const std::string& n) { return !n.empty() && g_.value(n).quant; }) ||
         std::any_of(node.outputs.begin(), node.outputs.end(), [&](const std::string& n) { return !n.empty() && g_.value(n).quant; });
     if (!touches_quantized) return true;
-    std::vector<sim::InputInfo> inputs;
-    for (const auto& name : node.inputs) {
-      sim::InputInfo info;
-      if (!name.empty()) {
-        const ir::Value& v = g_.value(name);
-        info = {true, v.type, v.constant ? &*v.constant : nullptr, v.quant ? &*v.quant : nullptr};
-      }
-      inputs.push_back(info);
+    std::vector<std::optional<sim::QuantParams>> quant;
+    std::vector<sim::TensorType> types;
+    for (const auto& out : node.outputs) {
+      quant.push_back(out.empty() ? std::nullopt : g_.value(out).quant);
+      types.push_back(out.empty() ? sim::TensorType{} : g_.value(out).type);
     }
-    sim::OpNode op{node.op, node.name, node.attrs, node.outputs.size(), {}};
-    for (const auto& out : node.outputs) op.output_quant.push_back(out.empty() ? std::nullopt : g_.value(out).quant);
-    try {
-      const sim::Prepared prepared = sim::prepare_node(op, inputs);
-      for (std::size_t i = 0; i < node.outputs.size(); ++i) {
-        if (!node.outputs[i].empty() && !(prepared.outputs[i] == g_.value(node.outputs[i]).type)) {
-          why = "its integer kernel produces " + prepared.outputs[i].to_string();
-          return false;
-        }
-      }
-      return true;
-    } catch (const sim::Error& e) {
-      why = e.what();
-      const auto colon = why.find("': ");
-      if (colon != std::string::npos) why = why.substr(colon + 3);
-      return false;
-    }
+    why = integer_kernel_refusal(g_, node, quant, types);
+    return why.empty();
   }
 
   // A new float32 value shaped like the quantized value `like`; returns its name.

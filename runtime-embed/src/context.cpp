@@ -25,7 +25,6 @@ namespace {
 // corrupted shape must not turn into a giant allocation.
 constexpr std::uint64_t kMaxInternalBytes = std::numeric_limits<std::uint32_t>::max();
 
-[[noreturn]] void fail(int code, const std::string& message) { throw ApiError(code, message); }
 
 // Element count of `dims`, or nullopt when negative or beyond kMaxInternalBytes.
 std::optional<std::uint64_t> checked_count(std::span<const std::int64_t> dims) {
@@ -112,16 +111,6 @@ std::int64_t raw_value(const E& value) {
   std::underlying_type_t<E> raw;
   std::memcpy(&raw, &value, sizeof raw);
   return static_cast<std::int64_t>(raw);
-}
-
-template <class T>
-T& expect(void* info, std::uint32_t size, const char* cmd) {
-  if (!info) fail(RKNN_ERR_PARAM_INVALID, std::string(cmd) + ": info is NULL");
-  if (size != sizeof(T)) {
-    fail(RKNN_ERR_PARAM_INVALID, std::string(cmd) + ": size is " + std::to_string(size) + ", the struct has " +
-                                     std::to_string(sizeof(T)) + " bytes");
-  }
-  return *static_cast<T*>(info);
 }
 
 void copy_text(char* out, std::size_t capacity, const std::string& text) {
@@ -227,7 +216,7 @@ void Context::query(const rknn_query_cmd& query_cmd, void* info, std::uint32_t s
   if (device_) return device_->query(cmd, info, size);
   switch (cmd) {
     case RKNN_QUERY_IN_OUT_NUM: {
-      auto& num = expect<rknn_input_output_num>(info, size, "RKNN_QUERY_IN_OUT_NUM");
+      auto& num = query_struct<rknn_input_output_num>(info, size, "RKNN_QUERY_IN_OUT_NUM");
       num.n_input = static_cast<std::uint32_t>(info_.inputs.size());
       num.n_output = static_cast<std::uint32_t>(info_.outputs.size());
       return;
@@ -235,7 +224,7 @@ void Context::query(const rknn_query_cmd& query_cmd, void* info, std::uint32_t s
     case RKNN_QUERY_INPUT_ATTR:
     case RKNN_QUERY_OUTPUT_ATTR: {
       const bool input = cmd == RKNN_QUERY_INPUT_ATTR;
-      auto& attr = expect<rknn_tensor_attr>(info, size, input ? "RKNN_QUERY_INPUT_ATTR" : "RKNN_QUERY_OUTPUT_ATTR");
+      auto& attr = query_struct<rknn_tensor_attr>(info, size, input ? "RKNN_QUERY_INPUT_ATTR" : "RKNN_QUERY_OUTPUT_ATTR");
       const auto& ios = input ? info_.inputs : info_.outputs;
       if (attr.index >= ios.size()) {
         fail(RKNN_ERR_PARAM_INVALID, std::string(input ? "input" : "output") + " index " + std::to_string(attr.index) +
@@ -245,7 +234,7 @@ void Context::query(const rknn_query_cmd& query_cmd, void* info, std::uint32_t s
       return;
     }
     case RKNN_QUERY_PERF_DETAIL: {
-      auto& perf = expect<rknn_perf_detail>(info, size, "RKNN_QUERY_PERF_DETAIL");
+      auto& perf = query_struct<rknn_perf_detail>(info, size, "RKNN_QUERY_PERF_DETAIL");
       if (!collect_perf_) {
         fail(RKNN_ERR_PARAM_INVALID, "RKNN_QUERY_PERF_DETAIL needs rknn_init with RKNN_FLAG_COLLECT_PERF_MASK");
       }
@@ -254,23 +243,23 @@ void Context::query(const rknn_query_cmd& query_cmd, void* info, std::uint32_t s
       return;
     }
     case RKNN_QUERY_PERF_RUN:
-      expect<rknn_perf_run>(info, size, "RKNN_QUERY_PERF_RUN").run_duration = run_microseconds_;
+      query_struct<rknn_perf_run>(info, size, "RKNN_QUERY_PERF_RUN").run_duration = run_microseconds_;
       return;
     case RKNN_QUERY_SDK_VERSION: {
-      auto& version = expect<rknn_sdk_version>(info, size, "RKNN_QUERY_SDK_VERSION");
+      auto& version = query_struct<rknn_sdk_version>(info, size, "RKNN_QUERY_SDK_VERSION");
       copy_text(version.api_version, sizeof version.api_version, "rknn-build " RKNN_VERSION " (simulator)");
       copy_text(version.drv_version, sizeof version.drv_version, "simulator");
       return;
     }
     case RKNN_QUERY_MEM_SIZE: {
-      auto& mem = expect<rknn_mem_size>(info, size, "RKNN_QUERY_MEM_SIZE");
+      auto& mem = query_struct<rknn_mem_size>(info, size, "RKNN_QUERY_MEM_SIZE");
       mem = rknn_mem_size{};
       mem.total_weight_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(weight_bytes_, kMaxInternalBytes));
       mem.total_internal_size = static_cast<std::uint32_t>(std::min<std::uint64_t>(internal_bytes_, kMaxInternalBytes));
       return;
     }
     case RKNN_QUERY_CUSTOM_STRING: {
-      auto& custom = expect<rknn_custom_string>(info, size, "RKNN_QUERY_CUSTOM_STRING");
+      auto& custom = query_struct<rknn_custom_string>(info, size, "RKNN_QUERY_CUSTOM_STRING");
       copy_text(custom.string, sizeof custom.string, info_.custom_string);
       return;
     }

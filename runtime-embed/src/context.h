@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "api_error.h"
 #include "decrypt.h"
 #include "model_runner.h"
 #include "output_buffers.h"
@@ -24,17 +25,6 @@
 namespace rknn::runtime {
 
 class DeviceModel;  // device_backend.h
-
-// An RKNN_ERR_* code and what went wrong; becomes the return code and the
-// thread's last error message at the C boundary.
-class ApiError : public std::runtime_error {
- public:
-  ApiError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
-  int code() const { return code_; }
-
- private:
-  int code_;
-};
 
 class Context {
  public:

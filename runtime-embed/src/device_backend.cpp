@@ -12,7 +12,6 @@
 namespace rknn::runtime {
 namespace {
 
-[[noreturn]] void fail(int code, const std::string& message) { throw ApiError(code, message); }
 
 // Runs one exchange with the board; its DeviceError becomes the ApiError the
 // C API returns.
@@ -23,16 +22,6 @@ auto remote(Body&& body) {
   } catch (const device::DeviceError& e) {
     fail(e.code(), e.what());
   }
-}
-
-template <class T>
-T& expect(void* info, std::uint32_t size, const char* cmd) {
-  if (!info) fail(RKNN_ERR_PARAM_INVALID, std::string(cmd) + ": info is NULL");
-  if (size != sizeof(T)) {
-    fail(RKNN_ERR_PARAM_INVALID, std::string(cmd) + ": size is " + std::to_string(size) + ", the struct has " +
-                                     std::to_string(sizeof(T)) + " bytes");
-  }
-  return *static_cast<T*>(info);
 }
 
 // A reply body read as `T` (an RKNN query struct).
@@ -94,35 +83,35 @@ void DeviceModel::query(std::int64_t cmd, void* info, std::uint32_t size) {
   };
   switch (cmd) {
     case RKNN_QUERY_IN_OUT_NUM:
-      expect<rknn_input_output_num>(info, size, "RKNN_QUERY_IN_OUT_NUM") =
+      query_struct<rknn_input_output_num>(info, size, "RKNN_QUERY_IN_OUT_NUM") =
           decode_body<rknn_input_output_num>(ask(), "IN_OUT_NUM reply");
       return;
     case RKNN_QUERY_INPUT_ATTR:
     case RKNN_QUERY_OUTPUT_ATTR: {
-      auto& attr = expect<rknn_tensor_attr>(
+      auto& attr = query_struct<rknn_tensor_attr>(
           info, size, cmd == RKNN_QUERY_INPUT_ATTR ? "RKNN_QUERY_INPUT_ATTR" : "RKNN_QUERY_OUTPUT_ATTR");
       attr = decode_body<rknn_tensor_attr>(ask(attr.index), "tensor attribute reply");
       return;
     }
     case RKNN_QUERY_PERF_DETAIL: {
-      auto& perf = expect<rknn_perf_detail>(info, size, "RKNN_QUERY_PERF_DETAIL");
+      auto& perf = query_struct<rknn_perf_detail>(info, size, "RKNN_QUERY_PERF_DETAIL");
       perf_text_ = decode_string(ask(), "PERF_DETAIL reply");
       perf.perf_data = perf_text_.data();
       perf.data_len = perf_text_.size();
       return;
     }
     case RKNN_QUERY_PERF_RUN:
-      expect<rknn_perf_run>(info, size, "RKNN_QUERY_PERF_RUN") = decode_body<rknn_perf_run>(ask(), "PERF_RUN reply");
+      query_struct<rknn_perf_run>(info, size, "RKNN_QUERY_PERF_RUN") = decode_body<rknn_perf_run>(ask(), "PERF_RUN reply");
       return;
     case RKNN_QUERY_SDK_VERSION:
-      expect<rknn_sdk_version>(info, size, "RKNN_QUERY_SDK_VERSION") =
+      query_struct<rknn_sdk_version>(info, size, "RKNN_QUERY_SDK_VERSION") =
           decode_body<rknn_sdk_version>(ask(), "SDK_VERSION reply");
       return;
     case RKNN_QUERY_MEM_SIZE:
-      expect<rknn_mem_size>(info, size, "RKNN_QUERY_MEM_SIZE") = decode_body<rknn_mem_size>(ask(), "MEM_SIZE reply");
+      query_struct<rknn_mem_size>(info, size, "RKNN_QUERY_MEM_SIZE") = decode_body<rknn_mem_size>(ask(), "MEM_SIZE reply");
       return;
     case RKNN_QUERY_CUSTOM_STRING: {
-      auto& custom = expect<rknn_custom_string>(info, size, "RKNN_QUERY_CUSTOM_STRING");
+      auto& custom = query_struct<rknn_custom_string>(info, size, "RKNN_QUERY_CUSTOM_STRING");
       const std::string text = decode_string(ask(), "CUSTOM_STRING reply");
       const std::size_t n = std::min(text.size(), sizeof custom.string - 1);
       std::memcpy(custom.string, text.data(), n);

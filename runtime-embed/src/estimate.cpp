@@ -11,7 +11,6 @@
 namespace rknn::runtime {
 namespace {
 
-[[noreturn]] void fail(int code, const std::string& message) { throw ApiError(code, message); }
 
 std::string joined(const std::vector<std::string>& names) {
   std::string text;

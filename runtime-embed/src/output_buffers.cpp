@@ -4,7 +4,7 @@
 #include <cstring>
 #include <string>
 
-#include "context.h"
+#include "api_error.h"
 
 namespace rknn::runtime {
 

@@ -158,21 +158,13 @@ std::vector<Tensor> Executor::run(std::span<const Tensor> inputs) {
 }
 
 void Executor::start(std::span<const Tensor> inputs) {
-  if (inputs.size() != program_.inputs.size()) {
-    throw Error("program expects " + std::to_string(program_.inputs.size()) + " inputs, got " +
-                std::to_string(inputs.size()));
-  }
+  check_run_inputs(program_, inputs);
   std::vector<const Tensor*> slot(program_.tensors.size(), nullptr);
   for (std::size_t i = 0; i < program_.tensors.size(); ++i) {
     const ProgramTensor& t = program_.tensors[i];
     slot[i] = t.constant ? &*t.constant : &values_[i];
   }
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const ProgramTensor& expected = input(i);
-    if (!(inputs[i].type() == expected.type)) {
-      throw Error("input '" + expected.name + "' must be " + expected.type.to_string() + ", got " +
-                  inputs[i].type().to_string());
-    }
     const auto index = static_cast<std::size_t>(program_.inputs[i]);
     if (options_.planned_memory) {  // the input's place in the arena, as on the board
       if (inputs[i].byte_size()) std::memcpy(values_[index].raw(), inputs[i].raw(), inputs[i].byte_size());

@@ -518,16 +518,8 @@ std::vector<Tensor> PlannedExecutor::run(std::span<const Tensor> inputs) {
 }
 
 void PlannedExecutor::start(std::span<const Tensor> inputs) {
-  if (inputs.size() != program_.inputs.size()) {
-    throw Error("program expects " + std::to_string(program_.inputs.size()) + " inputs, got " +
-                std::to_string(inputs.size()));
-  }
+  check_run_inputs(program_, inputs);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const ProgramTensor& expected = input(i);
-    if (!(inputs[i].type() == expected.type)) {
-      throw Error("input '" + expected.name + "' must be " + expected.type.to_string() + ", got " +
-                  inputs[i].type().to_string());
-    }
     Tensor& view = views_[static_cast<std::size_t>(program_.inputs[i])];
     if (view.byte_size() != 0) std::memcpy(view.raw(), inputs[i].raw(), view.byte_size());
   }

@@ -14,6 +14,7 @@
 #include "io/tensor_file.h"
 #include "ir/error.h"
 #include "onnx_builder.h"
+#include "read_file.h"
 #include "rknn/sim/executor.h"
 #include "rknn/sim/quant.h"
 #include "test_process.h"
@@ -23,6 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::OnnxBuilder;
+using testing::read_file;
 using testing::TempDir;
 
 const fs::path kClassify = fs::path(RKNN_SOURCE_DIR) / "examples/classify";
@@ -77,13 +79,6 @@ std::vector<std::string> row_names(const analysis::Analysis& a) {
   std::vector<std::string> names;
   for (const auto& l : a.layers) names.push_back(l.name);
   return names;
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 std::string analyze_error(const fs::path& model, const analysis::AnalysisOptions& options) {
@@ -328,7 +323,7 @@ TEST(RknncAnalyze, ShapesU8WritesTableJsonAndTensors) {
   EXPECT_EQ(a.layers.back().name, "logits");
 
   // The table: four comment lines, a header, one row per layer output, in order.
-  const std::string table = read_text(dir / "out/error_analysis.txt");
+  const std::string table = read_file(dir / "out/error_analysis.txt");
   EXPECT_EQ(table, analysis::format_table(a));
   std::istringstream lines(table);
   std::vector<std::string> rows;
@@ -383,7 +378,7 @@ TEST(RknncAnalyze, SameBytesAcrossRunsThreadsAndInputForms) {
   EXPECT_GT(files.size(), 2u);
   for (const char* other : {"b", "c"}) {
     EXPECT_EQ(files_under(dir / other), files);
-    for (const auto& f : files) EXPECT_EQ(read_text(dir / other / f), read_text(dir / "a" / f)) << other << "/" << f;
+    for (const auto& f : files) EXPECT_EQ(read_file(dir / other / f), read_file(dir / "a" / f)) << other << "/" << f;
   }
 }
 

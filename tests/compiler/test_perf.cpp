@@ -12,6 +12,7 @@
 #include "ir/error.h"
 #include "onnx_builder.h"
 #include "perf_test_models.h"
+#include "read_file.h"
 #include "rknn/model_format.h"
 #include "rknn/sim/perf_model.h"
 #include "test_process.h"
@@ -19,6 +20,7 @@
 namespace rknn {
 namespace {
 
+using testing::read_file;
 using testing::TempDir;
 
 const sim::Platform& platform(const char* name) { return *sim::find_platform(name); }
@@ -221,13 +223,6 @@ TEST(PerfCalibration, EstimatesStayNearThePublishedModelZooFigures) {
   }
 }
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string rknnc(const std::string& args) { return std::string(RKNNC_PATH) + " " + args; }
 
 TEST(RknncPerf, PrintsTheTableAndWritesTheJsonOfTheModel) {
@@ -240,7 +235,7 @@ TEST(RknncPerf, PrintsTheTableAndWritesTheJsonOfTheModel) {
   ASSERT_EQ(r.status, 0) << r.output;
   const sim::PerfReport expected = sim::estimate_perf(m.program, platform("rk3399pro"));
   EXPECT_EQ(r.output, sim::perf_table(expected));
-  EXPECT_EQ(read_text(dir / "p.json"), sim::perf_json(expected));
+  EXPECT_EQ(read_file(dir / "p.json"), sim::perf_json(expected));
   EXPECT_NE(r.output.find("FPS(800MHz): "), std::string::npos);
 
   const auto other = testing::run_command(rknnc("perf " + (dir / "m.rknn").string() + " --target rk1808"));

@@ -10,6 +10,7 @@
 #include "driver/compile.h"
 #include "ir/error.h"
 #include "onnx_builder.h"
+#include "read_file.h"
 #include "rknn/sim/platforms.h"
 #include "test_process.h"
 
@@ -17,6 +18,7 @@ namespace rknn {
 namespace {
 
 using testing::OnnxBuilder;
+using testing::read_file;
 using testing::TempDir;
 
 // x [1,3,8,8] -> Conv 3x3 -> Relu -> y [1,4,8,8]
@@ -44,13 +46,6 @@ std::string compile_error(const std::filesystem::path& model, std::vector<std::s
     return e.what();
   }
   return "";
-}
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::string rknnc(const std::string& args) { return std::string(RKNNC_PATH) + " " + args; }
@@ -146,7 +141,7 @@ TEST(RknncPlatforms, PrintsTheTableAndItsJson) {
     EXPECT_NE(r.output.find("\n" + std::string(p.name) + " "), std::string::npos) << p.name;
   }
   EXPECT_NE(r.output.find("1920/192/64"), std::string::npos) << r.output;
-  const std::string json = read_text(dir / "p.json");
+  const std::string json = read_file(dir / "p.json");
   EXPECT_EQ(json.rfind("{\"platforms\":[{\"name\":\"rk1808\",\"group\":0,\"group_members\":[\"rk1808\",\"rk3399pro\"]", 0),
             0u)
       << json;
@@ -166,7 +161,7 @@ TEST(RknncPlatforms, ListsWhatAModelRunsOn) {
   EXPECT_NE(r.output.find("Target platforms filled in the model: rv1126\n"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("Target platforms that run the model (float16): rv1109 rv1126\n"), std::string::npos)
       << r.output;
-  EXPECT_EQ(read_text(dir / "p.json"),
+  EXPECT_EQ(read_file(dir / "p.json"),
             "{\"filled\":[\"rv1126\"],\"supported\":[\"rv1109\",\"rv1126\"],\"quantization\":\"float16\"}\n");
 
   // An ONNX model with compile options: compiled in memory for the platforms given.

@@ -8,6 +8,7 @@
 
 #include "encryption_test_util.h"
 #include "io/tensor_file.h"
+#include "read_file.h"
 #include "test_process.h"
 
 namespace rknn {
@@ -18,13 +19,6 @@ using namespace testing;
 using Result = CommandResult;
 
 Result rknnc(const std::string& args) { return run_command(std::string(RKNNC_PATH) + " " + args); }
-
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 bool has(const Result& r, std::string_view text) { return r.output.find(text) != std::string::npos; }
 
@@ -51,9 +45,9 @@ TEST_F(EncryptionCli, CompileEncryptsLikeEncryptAndNeverPrintsTheKey) {
   ASSERT_EQ(rknnc("compile " + path("m.onnx") + " -o " + path("p.rknn")).status, 0);
   const Result encrypted = rknnc("encrypt " + path("p.rknn") + " --level 2 --key-file " + path("k.hex"));
   ASSERT_EQ(encrypted.status, 0) << encrypted.output;
-  EXPECT_EQ(read(dir_ / "p.crypt.rknn"), read(dir_ / "e.rknn"));  // RKNN's default name; same bytes
+  EXPECT_EQ(read_file(dir_ / "p.crypt.rknn"), read_file(dir_ / "e.rknn"));  // RKNN's default name; same bytes
 
-  const std::string depfile = read(dir_ / "e.d");
+  const std::string depfile = read_file(dir_ / "e.d");
   EXPECT_NE(depfile.find(path("k.hex")), std::string::npos) << depfile;  // the key file's path, not its content
   EXPECT_EQ(depfile.find(hex_key_.substr(0, 16)), std::string::npos) << depfile;
 }
@@ -76,7 +70,7 @@ TEST_F(EncryptionCli, InspectRunAndBenchTakeTheKeyFile) {
   const Result run = rknnc("run " + path("e.rknn") + " --input " + path("x.npy") + " --output-dir " + path("enc") +
                            " --key-file " + path("k.hex"));
   ASSERT_EQ(run.status, 0) << run.output;
-  EXPECT_EQ(read(dir_ / "enc" / "y.npy"), read(dir_ / "plain" / "y.npy"));
+  EXPECT_EQ(read_file(dir_ / "enc" / "y.npy"), read_file(dir_ / "plain" / "y.npy"));
   const Result bench = rknnc("bench " + path("e.rknn") + " --repeat 2 --key-file " + path("k.hex"));
   EXPECT_EQ(bench.status, 0) << bench.output;
   EXPECT_TRUE(has(bench, "median")) << bench.output;

@@ -8,6 +8,7 @@
 
 #include "io/tensor_file.h"
 #include "precompile_test_util.h"
+#include "read_file.h"
 #include "test_process.h"
 
 namespace rknn::testing {
@@ -27,13 +28,6 @@ class Cli : public ::testing::Test {
                  " --mean 127.5,127.5,127.5 --std 63.75,63.75,63.75 " + extra);
   }
   CommandResult rknnc(const std::string& args) const { return run_command(std::string(RKNNC_PATH) + " " + args); }
-
-  static std::string read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
 
   fs::path dir_;
 };
@@ -75,9 +69,9 @@ TEST_F(Cli, RunWritesThePlainArtifactsBytes) {
                                   (dir_ / "image.npy").string() + " --raw --output-dir " + (dir_ / name).string());
     ASSERT_EQ(r.status, 0) << r.output;
   }
-  const std::string pre = read(dir_ / "pre" / "logits.npy");
+  const std::string pre = read_file(dir_ / "pre" / "logits.npy");
   EXPECT_FALSE(pre.empty());
-  EXPECT_EQ(pre, read(dir_ / "plain" / "logits.npy"));
+  EXPECT_EQ(pre, read_file(dir_ / "plain" / "logits.npy"));
 }
 
 }  // namespace

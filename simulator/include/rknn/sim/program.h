@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,9 @@ struct Program {
   std::vector<int> inputs;
   std::vector<int> outputs;
 };
+
+// The inputs of a run: one per program input, each of exactly its type
+// (dtype and shape). Throws Error naming the input otherwise.
+void check_run_inputs(const Program& program, std::span<const Tensor> inputs);
 
 }  // namespace rknn::sim
