@@ -11,7 +11,9 @@
 #include "ir/error.h"
 #include "precompile_test_util.h"
 #include "rknn/rknn_api_ext.h"
+#include "rknn/sim/error.h"
 #include "rknn/sim/graph_work.h"
+#include "rknn/sim/planned_executor.h"
 #include "rknn_api.h"
 #include "rknn_model_generated.h"
 #include "runtime/runtime_test_util.h"
@@ -149,6 +151,32 @@ TEST(Refusal, APlanOutsideItsArenaIsInvalidNotACrash) {
   ContextHandle ctx;
   EXPECT_EQ(init(ctx.id, no_scratch), RKNN_ERR_MODEL_INVALID);
   EXPECT_NE(std::string(rknn_last_error_message()).find("scratch"), std::string::npos) << rknn_last_error_message();
+}
+
+// --sync-layers with --precompile: names are checked like the graph path's,
+// and a plan whose sync point falls inside a fused step is refused at load.
+TEST(Refusal, SyncPointsMustNameALayerAndEndAStep) {
+  driver::CompileOptions options = options_for(kShapesU8, true);
+  options.sync_layers = {"/no/such/layer"};
+  try {
+    driver::compile_model(kShapesU8.onnx, options);
+    ADD_FAILURE() << "compiled with an unknown sync layer";
+  } catch (const CompileError& e) {
+    EXPECT_NE(std::string(e.what()).find("no layer named '/no/such/layer'"), std::string::npos) << e.what();
+  }
+
+  const driver::CompiledModel m = compile_case(kShapesU8, true);
+  ASSERT_TRUE(m.precompiled.has_value());
+  const sim::PlannedStep& fused = m.precompiled->steps.front();  // Conv + Relu + MaxPool
+  ASSERT_GT(fused.nodes.size(), 1u);
+  sim::ExecutorOptions inside;
+  inside.sync_after = {static_cast<std::size_t>(fused.nodes.front())};
+  try {
+    sim::PlannedExecutor executor(m.program, *m.precompiled, inside);
+    ADD_FAILURE() << "a sync point inside a fused step was accepted";
+  } catch (const sim::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no pre-compiled step ends with that node"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Loading, APrecompiledModelLoadsWithoutGraphWork) {
